@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The gate: every step counts as passed or failed; the last line is
+# "N passed, N failed".  Logs: build/check/<step>.log.
+. "$(dirname "$0")/common.sh"
+set +e
+
+LOGS=$BUILD/check
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+passed=0
+failed=0
+t0=$(date +%s)
+
+# step NAME CMD...: run CMD, log it, count it.
+step() {
+	local name=$1 t=$(date +%s) rc
+	shift
+	log "check: $name"
+	( "$@" ) >"$LOGS/$name.log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		printf 'PASS  %-28s %4ss\n' "$name" $(($(date +%s) - t))
+	else
+		failed=$((failed + 1))
+		printf 'FAIL  %-28s %4ss  (build/check/%s.log)\n' "$name" $(($(date +%s) - t)) "$name"
+		tail -n 25 "$LOGS/$name.log" | sed 's/^/      | /'
+	fi
+	[ -f "$LOGS/$name.summary" ] && sed 's/^/      /' "$LOGS/$name.summary"
+	return 0
+}
+
+OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
+      lib/test_llist_nulls_multi.c Documentation/core-api/llist-nulls-multi.rst)
+OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o)
+
+# --- the steps -------------------------------------------------------------
+
+prepare() {
+	apt_need sparse python3-sphinx python3-sphinx-rtd-theme python3-yaml
+	bash "$HARNESS/prepare.sh"
+}
+
+kunit_uml() {
+	bash "$HARNESS/kunit.sh" || return 1
+	local line
+	line=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$BUILD/kunit-uml.log" | tail -n 1)
+	echo "$line" >"$LOGS/kunit-uml.summary"
+	grep -q 'llist_nulls_multi' "$BUILD/kunit-uml.log" || { echo "suite did not run"; return 1; }
+	# at least the cases the suite declares, all passed
+	local want
+	want=$(grep -c '^	KUNIT_CASE' "$TOP/lib/test_llist_nulls_multi.c")
+	echo "$line" | grep -Eq "Ran $want tests: passed: $want\$" ||
+		{ echo "expected $want passed cases: $line"; return 1; }
+}
+
+# A deliberately broken library must fail the suite.
+mutants() {
+	local m rc out=0
+	for m in "$HARNESS"/mutants/*.patch; do
+		git -C "$SRC" apply "$m" || { echo "$m does not apply"; return 1; }
+		bash "$HARNESS/kunit.sh" >"$LOGS/mutant-$(basename "$m" .patch).log" 2>&1
+		rc=$?
+		git -C "$SRC" checkout -q -- lib include
+		if [ $rc -eq 0 ]; then
+			echo "SURVIVED: $(basename "$m")"
+			out=1
+		else
+			echo "killed: $(basename "$m"): $(grep -Eo '# [a-z_]+: .*FAIL|not ok [0-9]+ [a-z_]+' \
+				"$LOGS/mutant-$(basename "$m" .patch).log" | grep -v 'llist_nulls_multi$' | tr '\n' ' ')"
+		fi >>"$LOGS/mutants.summary"
+	done
+	# put the tree back as the suite expects it
+	bash "$HARNESS/kunit.sh" >/dev/null 2>&1
+	return $out
+}
+
+checkpatch_files() {
+	cd "$SRC" || return 1
+	local f r=0
+	for f in "${OURS[@]}"; do
+		perl scripts/checkpatch.pl --strict --no-summary --show-types -f "$f" || r=1
+	done
+	return $r
+}
+
+checkpatch_series() {
+	local d
+	d=$(mktemp -d)
+	git -C "$SRC" format-patch -q -o "$d" base..series || return 1
+	cd "$SRC" || return 1
+	perl scripts/checkpatch.pl --strict --show-types "$d"/*.patch
+	local r=$?
+	rm -rf "$d"
+	return $r
+}
+
+kernel_doc() {
+	cd "$SRC" || return 1
+	local out
+	out=$(perl scripts/kernel-doc -none -Wall include/linux/llist_nulls_multi.h \
+		lib/llist_nulls_multi.c 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+
+# sparse (C=2) and W=1 on our objects, for ARCH $1 with defconfig $2.
+sparse_w1() {
+	local arch=$1 defconfig=$2 o=$BUILD/obj-$1
+	cd "$SRC" || return 1
+	if [ ! -f "$o/.config" ]; then
+		make -s ARCH="$arch" O="$o" "$defconfig" || return 1
+		scripts/config --file "$o/.config" -e KUNIT -e LLIST_NULLS_MULTI_KUNIT_TEST
+		make -s ARCH="$arch" O="$o" olddefconfig || return 1
+	fi
+	make -s ARCH="$arch" O="$o" -j"$JOBS" prepare || return 1
+	local out
+	out=$(make ARCH="$arch" O="$o" C=2 W=1 "${OBJS[@]}" 2>&1)
+	echo "$out"
+	echo "$out" | grep -q ' CHECK ' || { echo "sparse did not run"; return 1; }
+	for f in "${OBJS[@]}"; do
+		[ -f "$o/$f" ] || { echo "$f not built"; return 1; }
+	done
+	! echo "$out" | grep -E 'llist_nulls_multi.*(warning|error)'
+}
+
+htmldocs() {
+	cd "$SRC" || return 1
+	local out
+	out=$(make O="$BUILD/docs" SPHINXDIRS=core-api htmldocs 2>&1)
+	local rc=$?
+	echo "$out" | tail -n 40
+	[ $rc -eq 0 ] || return 1
+	[ -f "$BUILD/docs/Documentation/output/core-api/llist-nulls-multi.html" ] ||
+		{ echo "guide not built"; return 1; }
+	! echo "$out" | grep -Ei 'llist[-_]nulls[-_]multi.*(warning|error)'
+}
+
+# --- run -------------------------------------------------------------------
+
+step prepare prepare
+if [ $failed -eq 0 ]; then
+	step kunit-uml kunit_uml
+	step mutants mutants
+	step checkpatch-files checkpatch_files
+	step checkpatch-series checkpatch_series
+	step kernel-doc kernel_doc
+	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
+	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
+	step htmldocs-core-api htmldocs
+fi
+
+echo "check took $(($(date +%s) - t0))s"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,34 @@
+# Sourced by every harness script.
+set -euo pipefail
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HARNESS/.." && pwd)
+# shellcheck source=config.sh
+. "$HARNESS/config.sh"
+BUILD=$TOP/build
+SRC=$BUILD/linux
+JOBS=$(nproc)
+mkdir -p "$BUILD"
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# apt_need PKG...: install what is missing, once (idempotent).
+apt_need() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	if [ ! -f "$BUILD/.apt-updated" ]; then
+		apt-get update -qq >/dev/null
+		touch "$BUILD/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >"$BUILD/apt.log" 2>&1 ||
+		{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+}
+
+# The packages any kernel build here needs.
+BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils)

@@ -1,0 +1,6 @@
+# The one place the base tree is pinned.  Everything else reads these.
+LINUX_SOURCE_PKG=linux-source-6.12
+LINUX_SOURCE_VERSION=6.12.117-1~deb12u1
+LINUX_KVER=6.12.117
+# Author line for the generated series.
+SERIES_AUTHOR="Kernel Engineer <kernel.engineer@example.org>"

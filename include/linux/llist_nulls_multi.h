@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _LINUX_LLIST_NULLS_MULTI_H
+#define _LINUX_LLIST_NULLS_MULTI_H
+/*
+ * Singly-linked lists of pointers, packed several to a node, that writers
+ * change under a lock of their own and that readers may walk under RCU.
+ *
+ * A list is one word, struct llist_nulls_multi_head.  It is empty (0), holds
+ * one entry inline (a pointer with bit 0 clear), or points at a chain of
+ * nodes (a node pointer with bit 0 set).  Each node holds up to @cap entries;
+ * new nodes are pushed at the front, so every node behind the first is full
+ * and a node's position (its distance from the last node) never changes while
+ * it is on a list.  The last node's link is a "nulls" value that names the
+ * head: (unsigned long)head | 1.
+ *
+ * Writers are serialised by the caller.  The library never allocates: a
+ * caller that is told by llist_nulls_multi_need_node() that an add needs a
+ * node passes one in, and a removal that empties the first node hands it back.
+ *
+ * See Documentation/core-api/llist-nulls-multi.rst.
+ */
+
+#include <linux/bits.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <asm/barrier.h>
+
+/* Bit 0 of the head word: the rest of the word points at the first node. */
+#define LLIST_NULLS_MULTI_MANY		BIT(0)
+/* Bit 0 of a node's link: the rest of the word is the address of a head. */
+#define LLIST_NULLS_MULTI_NULLS		BIT(0)
+
+/**
+ * LLIST_NULLS_MULTI_MAX_PASSES - default number of lockless passes
+ *
+ * A lockless walk starts a new pass when it finds that writers moved it off
+ * its list or handed it a link whose position did not decrease.  After this
+ * many passes it stops trying and falls back (see
+ * llist_nulls_multi_walk_lockless()).
+ */
+#define LLIST_NULLS_MULTI_MAX_PASSES	4
+
+/**
+ * struct llist_nulls_multi_head - the head word of a list
+ * @first: 0, an entry, or the first node's address | %LLIST_NULLS_MULTI_MANY
+ */
+struct llist_nulls_multi_head {
+	unsigned long first;
+};
+
+/**
+ * struct llist_nulls_multi_node - a node holding up to @cap entries
+ * @next: the next node's address, or the list's nulls value
+ * @count: the number of entries held, at most @cap; never 0 on a list
+ * @pos: the number of nodes behind this one; fixed while on a list
+ * @entries: the entries, @count of them, packed from slot 0
+ *
+ * A node type is this header followed by a fixed number of slots, its
+ * capacity; every function takes that capacity as @cap.  Allocate nodes of
+ * LLIST_NULLS_MULTI_NODE_SIZE(@cap) bytes.  If lockless walkers are used,
+ * node memory must be type-stable for them: a %SLAB_TYPESAFE_BY_RCU cache
+ * used for nodes of this capacity only.
+ */
+struct llist_nulls_multi_node {
+	unsigned long next;
+	u32 count;
+	u32 pos;
+	void *entries[];
+};
+
+/**
+ * LLIST_NULLS_MULTI_NODE_SIZE - the size of a node of a given capacity
+ * @cap: the number of entries a node holds, at least 2
+ */
+#define LLIST_NULLS_MULTI_NODE_SIZE(cap)				\
+	(offsetof(struct llist_nulls_multi_node, entries) +		\
+	 (cap) * sizeof(void *))
+
+/**
+ * struct llist_nulls_multi_iter - a cursor for locked walks
+ * @node: the node holding the current entry, NULL for an inline entry
+ * @slot: the current entry's slot in @node
+ *
+ * The fields are private to the iterator functions.
+ */
+struct llist_nulls_multi_iter {
+	struct llist_nulls_multi_node *node;
+	int slot;
+};
+
+/**
+ * struct llist_nulls_multi_stats - what a lockless walk did
+ * @passes: passes started, including the one that finished
+ * @steps: nodes entered, over all passes
+ * @max_pass_steps: the most nodes entered in one pass
+ * @max_pass_bound: the largest per-pass bound, first position + 1, of any pass
+ * @moved: passes abandoned on another list's nulls or on a broken link
+ * @refused: passes abandoned on a link whose position did not decrease
+ * @fell_back: the walk gave up its lockless passes
+ *
+ * A pass never enters more nodes than its bound, so @max_pass_steps is at
+ * most @max_pass_bound, and @steps is at most @passes * @max_pass_bound.
+ */
+struct llist_nulls_multi_stats {
+	unsigned int passes;
+	unsigned int steps;
+	unsigned int max_pass_steps;
+	unsigned int max_pass_bound;
+	unsigned int moved;
+	unsigned int refused;
+	bool fell_back;
+};
+
+/**
+ * struct llist_nulls_multi_walk - how to walk a list without its lock
+ * @visit: called for each entry found; a non-zero return ends the walk
+ * @fallback: called, outside the RCU read side, when @max_passes passes did
+ *	not finish; it should walk the list under the writers' lock.  If
+ *	NULL, the walk returns -EAGAIN instead.
+ * @max_passes: passes to try, 0 for %LLIST_NULLS_MULTI_MAX_PASSES
+ * @stats: if not NULL, filled in with what the walk did
+ */
+struct llist_nulls_multi_walk {
+	int (*visit)(void *entry, void *arg);
+	int (*fallback)(const struct llist_nulls_multi_head *head, void *arg);
+	unsigned int max_passes;
+	struct llist_nulls_multi_stats *stats;
+};
+
+int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
+				 void *entry, unsigned int cap,
+				 struct llist_nulls_multi_node *node);
+int __llist_nulls_multi_bad_entry(const void *entry);
+int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
+			  unsigned int cap,
+			  struct llist_nulls_multi_node **freed);
+int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
+				    unsigned int cap,
+				    const struct llist_nulls_multi_walk *walk,
+				    void *arg);
+#if IS_ENABLED(CONFIG_KUNIT)
+void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
+				  struct llist_nulls_multi_node *node);
+#endif
+
+/**
+ * LLIST_NULLS_MULTI_HEAD_INIT - an initializer for an empty list
+ */
+#define LLIST_NULLS_MULTI_HEAD_INIT	{ .first = 0 }
+
+/**
+ * llist_nulls_multi_init - make a list empty
+ * @head: the list
+ *
+ * Only for a list that nobody else can see yet.
+ */
+static inline void llist_nulls_multi_init(struct llist_nulls_multi_head *head)
+{
+	head->first = 0;
+}
+
+/**
+ * llist_nulls_multi_nulls - the value that ends a list's last node
+ * @head: the list
+ *
+ * Return: @head's address with bit 0 set.
+ */
+static inline unsigned long
+llist_nulls_multi_nulls(const struct llist_nulls_multi_head *head)
+{
+	return (unsigned long)head | LLIST_NULLS_MULTI_NULLS;
+}
+
+/**
+ * llist_nulls_multi_empty - test whether a list is empty
+ * @head: the list
+ *
+ * Return: true if @head holds no entry.
+ */
+static inline bool llist_nulls_multi_empty(const struct llist_nulls_multi_head *head)
+{
+	return !READ_ONCE(head->first);
+}
+
+/**
+ * llist_nulls_multi_entry_valid - test whether a pointer can be an entry
+ * @entry: the pointer
+ *
+ * Return: true if @entry is not NULL and has bit 0 clear.
+ */
+static inline bool llist_nulls_multi_entry_valid(const void *entry)
+{
+	return entry && !((unsigned long)entry & LLIST_NULLS_MULTI_MANY);
+}
+
+/**
+ * llist_nulls_multi_first_node - the first node of a list
+ * @head: the list; the caller holds the writers' lock
+ *
+ * Return: the first node, or NULL if @head is empty or holds its only entry
+ * inline.
+ */
+static inline struct llist_nulls_multi_node *
+llist_nulls_multi_first_node(const struct llist_nulls_multi_head *head)
+{
+	unsigned long first = head->first;
+
+	if (!(first & LLIST_NULLS_MULTI_MANY))
+		return NULL;
+	return (struct llist_nulls_multi_node *)(first & ~LLIST_NULLS_MULTI_MANY);
+}
+
+/**
+ * llist_nulls_multi_count - the number of entries in a list, in O(1)
+ * @head: the list; the caller holds the writers' lock
+ * @cap: the capacity of the list's nodes
+ *
+ * Every node behind the first is full, so the count is the first node's
+ * position times @cap plus the first node's count.
+ *
+ * Return: the number of entries.
+ */
+static inline unsigned int
+llist_nulls_multi_count(const struct llist_nulls_multi_head *head,
+			unsigned int cap)
+{
+	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+
+	if (!node)
+		return head->first ? 1 : 0;
+	return node->pos * cap + node->count;
+}
+
+/**
+ * llist_nulls_multi_need_node - tell whether adding an entry needs a node
+ * @head: the list; the caller holds the writers' lock
+ * @cap: the capacity of the list's nodes
+ *
+ * Return: true if the next llist_nulls_multi_add() to @head must be given a
+ * node: the list holds one entry inline, or its first node is full.
+ */
+static inline bool
+llist_nulls_multi_need_node(const struct llist_nulls_multi_head *head,
+			    unsigned int cap)
+{
+	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+
+	if (!node)
+		return head->first != 0;
+	return node->count >= cap;
+}
+
+/**
+ * llist_nulls_multi_add - add an entry to a list
+ * @head: the list; the caller holds the writers' lock
+ * @entry: the entry: not NULL, bit 0 clear
+ * @cap: the capacity of the list's nodes, at least 2
+ * @node: a node of LLIST_NULLS_MULTI_NODE_SIZE(@cap) bytes if
+ *	llist_nulls_multi_need_node() is true, else NULL.  The list takes it
+ *	only in the first case.
+ *
+ * The entry goes into the first node, into a new first node, or inline into
+ * an empty head.  Entries already in the list do not move.
+ *
+ * Return: the number of entries the list held before, or -EINVAL for an
+ * invalid @entry or @cap, or -ENOMEM if a node was needed and @node is NULL.
+ * On error the list is unchanged.
+ */
+static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
+					void *entry, unsigned int cap,
+					struct llist_nulls_multi_node *node)
+{
+	struct llist_nulls_multi_node *first;
+	u32 count;
+
+	if (unlikely(!llist_nulls_multi_entry_valid(entry)))
+		return __llist_nulls_multi_bad_entry(entry);
+
+	if (!head->first) {
+		/* Publish: a walker that sees @entry sees what it points at. */
+		smp_store_release(&head->first, (unsigned long)entry);
+		return 0;
+	}
+
+	first = llist_nulls_multi_first_node(head);
+	if (first && first->count < cap) {
+		count = first->count;
+		smp_store_release(&first->entries[count], entry);
+		WRITE_ONCE(first->count, count + 1);
+		return first->pos * cap + count;
+	}
+
+	return __llist_nulls_multi_add_node(head, entry, cap, node);
+}
+
+/**
+ * llist_nulls_multi_first - the entry a locked walk would visit first
+ * @head: the list; the caller holds the writers' lock
+ *
+ * Removing this entry never moves another, so "take the first and remove
+ * it until the list is empty" costs O(1) a step.
+ *
+ * Return: the first entry, or NULL if @head is empty.
+ */
+static inline void *llist_nulls_multi_first(const struct llist_nulls_multi_head *head)
+{
+	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+
+	if (!node)
+		return (void *)head->first;
+	return node->entries[node->count - 1];
+}
+
+/**
+ * llist_nulls_multi_iter_first - start a locked walk
+ * @head: the list; the caller holds the writers' lock
+ * @iter: the cursor
+ *
+ * The walk visits the first node first and each node from its last slot
+ * down.  Start again after removing entries: a removal may move an entry.
+ *
+ * Return: the first entry, or NULL if @head is empty.
+ */
+static inline void *
+llist_nulls_multi_iter_first(const struct llist_nulls_multi_head *head,
+			     struct llist_nulls_multi_iter *iter)
+{
+	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+
+	iter->node = node;
+	if (!node)
+		return (void *)head->first;
+	iter->slot = node->count - 1;
+	return node->entries[iter->slot];
+}
+
+/**
+ * llist_nulls_multi_iter_next - step a locked walk
+ * @iter: the cursor, set up by llist_nulls_multi_iter_first()
+ *
+ * Return: the next entry, or NULL at the end of the list.
+ */
+static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *iter)
+{
+	struct llist_nulls_multi_node *node = iter->node;
+
+	if (!node)
+		return NULL;
+	if (iter->slot > 0)
+		return node->entries[--iter->slot];
+	if (node->next & LLIST_NULLS_MULTI_NULLS) {
+		iter->node = NULL;
+		return NULL;
+	}
+	node = (struct llist_nulls_multi_node *)node->next;
+	iter->node = node;
+	iter->slot = node->count - 1;
+	return node->entries[iter->slot];
+}
+
+/**
+ * llist_nulls_multi_for_each - walk a list under the writers' lock
+ * @head: the list
+ * @iter: a struct llist_nulls_multi_iter to use as the cursor
+ * @entry: a pointer set to each entry in turn
+ *
+ * The body must not change the list unless it restarts the walk.
+ */
+#define llist_nulls_multi_for_each(head, iter, entry)			\
+	for ((entry) = llist_nulls_multi_iter_first(head, iter); (entry);	\
+	     (entry) = llist_nulls_multi_iter_next(iter))
+
+/**
+ * llist_nulls_multi_destroy - empty a list, visiting each entry once
+ * @head: the list; the caller holds the writers' lock
+ * @cap: the capacity of the list's nodes
+ * @fn: called for each entry, or NULL
+ * @free_node: called for each node once the walk is done with it
+ * @arg: passed to @fn and @free_node
+ *
+ * The list is empty before the first call to @fn.  @fn and @free_node are
+ * inlined where they are known at compile time.
+ *
+ * Return: the number of entries the list held.
+ */
+static __always_inline unsigned int
+llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
+			  void (*fn)(void *entry, void *arg),
+			  void (*free_node)(struct llist_nulls_multi_node *node,
+					    void *arg),
+			  void *arg)
+{
+	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+	unsigned long first = head->first;
+	unsigned int count;
+	unsigned long next;
+	int i;
+
+	if (!first)
+		return 0;
+	WRITE_ONCE(head->first, 0);
+	if (!node) {
+		if (fn)
+			fn((void *)first, arg);
+		return 1;
+	}
+
+	count = node->pos * cap + node->count;
+	for (;;) {
+		if (fn)
+			for (i = node->count - 1; i >= 0; i--)
+				fn(node->entries[i], arg);
+		next = node->next;
+		free_node(node, arg);
+		if (next & LLIST_NULLS_MULTI_NULLS)
+			break;
+		node = (struct llist_nulls_multi_node *)next;
+	}
+	return count;
+}
+
+#endif /* _LINUX_LLIST_NULLS_MULTI_H */
