@@ -34,6 +34,12 @@ static int idx(const void *entry)
 	return (const u64 *)entry - vals;
 }
 
+static bool is_ours(const void *entry)
+{
+	return entry && idx(entry) >= 0 && idx(entry) < MAX_ENTRIES &&
+	       entry == E(idx(entry));
+}
+
 /* The per-test context the hooks and visitors reach. */
 struct tctx {
 	struct kunit *test;
@@ -43,10 +49,12 @@ struct tctx {
 	u8 seen[MAX_ENTRIES];		/* visits per entry, this walk */
 	bool stable[MAX_ENTRIES];	/* in a for the whole walk */
 	int visits;
-	/* visitor action: after this many visits, call act() once */
+	/* visitor action: at this visit, call vact() once */
+	int vact_at;
+	void (*vact)(struct tctx *t);
+	/* event hook action: at this event (or every one from it), act() */
 	int act_at;
 	void (*act)(struct tctx *t);
-	/* event hook state */
 	int events;
 	int event_limit;
 	struct llist_nulls_multi_node *spare[4];
@@ -69,7 +77,8 @@ static struct llist_nulls_multi_node *node_new(struct kunit *test)
 
 static void node_free(struct llist_nulls_multi_node *node, void *arg)
 {
-	kmem_cache_free(node_cache, node);
+	if (node)
+		kmem_cache_free(node_cache, node);
 }
 
 /* Add with a node from the cache when one is needed; must succeed. */
@@ -116,6 +125,7 @@ static struct tctx *tctx_new(struct kunit *test, unsigned int cap)
 	t->test = test;
 	t->cap = cap;
 	t->act_at = -1;
+	t->vact_at = -1;
 	cur = t;
 	return t;
 }
@@ -140,6 +150,7 @@ static void check_list(struct tctx *t, struct llist_nulls_multi_head *h,
 	if (!node) {
 		KUNIT_EXPECT_LE(test, n, 1);
 		if (h->first) {
+			KUNIT_ASSERT_TRUE(test, is_ours((void *)h->first));
 			KUNIT_EXPECT_TRUE(test, test_bit(idx((void *)h->first), want));
 		}
 		return;
@@ -158,7 +169,7 @@ static void check_list(struct tctx *t, struct llist_nulls_multi_head *h,
 				KUNIT_EXPECT_NULL(test, e);
 				continue;
 			}
-			KUNIT_ASSERT_NOT_NULL(test, e);
+			KUNIT_ASSERT_TRUE(test, is_ours(e));
 			KUNIT_EXPECT_FALSE(test, test_and_set_bit(idx(e), have));
 			seen++;
 		}
@@ -313,7 +324,7 @@ static void llnm_one_node_down_to_one_entry_stays_a_node(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, node->entries[0], E(1));
 	/* one node -> empty: the node comes back to the caller */
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&t->a, E(1), t->cap, &freed), 0);
-	KUNIT_EXPECT_PTR_EQ(test, freed, node);
+	KUNIT_ASSERT_PTR_EQ(test, freed, node);
 	KUNIT_EXPECT_EQ(test, t->a.first, 0);
 	node_free(freed, NULL);
 }
@@ -597,10 +608,10 @@ static int visit(void *e, void *arg)
 	struct tctx *t = arg;
 	int i = idx(e);
 
-	if (i >= 0 && i < MAX_ENTRIES)
+	if (is_ours(e))
 		t->seen[i]++;
-	if (t->visits++ == t->act_at && t->act)
-		t->act(t);
+	if (t->visits++ == t->vact_at && t->vact)
+		t->vact(t);
 	return 0;
 }
 
@@ -612,7 +623,8 @@ static int fallback_locked(const struct llist_nulls_multi_head *h, void *arg)
 
 	t->fallback_calls++;
 	llist_nulls_multi_for_each(h, &it, e)
-		t->seen[idx(e)]++;
+		if (is_ours(e))
+			t->seen[idx(e)]++;
 	return 0;
 }
 
@@ -646,7 +658,8 @@ static void mark_stable(struct tctx *t, struct llist_nulls_multi_head *h)
 
 	memset(t->stable, 0, sizeof(t->stable));
 	llist_nulls_multi_for_each(h, &it, e)
-		t->stable[idx(e)] = true;
+		if (is_ours(e))
+			t->stable[idx(e)] = true;
 }
 
 static void expect_stable_seen(struct tctx *t)
@@ -736,8 +749,8 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 				fill(t, &t->a, 0, n);
 				mark_stable(t, &t->a);
 				walk_reset(t);
-				t->act_at = at;
-				t->act = act_remove_victim;
+				t->vact_at = at;
+				t->vact = act_remove_victim;
 				t->victim = v;
 				KUNIT_ASSERT_EQ(test, walk(t, &t->a, &st, 0, false), 0);
 				expect_stable_seen(t);
@@ -776,8 +789,8 @@ static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *
 			fill(t, &t->a, 0, n);
 			mark_stable(t, &t->a);
 			walk_reset(t);
-			t->act_at = at;
-			t->act = act_remove_many;
+			t->vact_at = at;
+			t->vact = act_remove_many;
 			t->victim = r;
 			KUNIT_ASSERT_EQ(test, walk(t, &t->a, &st, 0, false), 0);
 			expect_stable_seen(t);
@@ -1043,8 +1056,8 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 		fill(t, &t->a, 0, 29);
 		mark_stable(t, &t->a);
 		walk_reset(t);
-		t->act_at = at;
-		t->act = act_grow;
+		t->vact_at = at;
+		t->vact = act_grow;
 		KUNIT_EXPECT_EQ(test, walk(t, &t->a, &st, 0, false), 0);
 		expect_stable_seen(t);
 		expect_within_bound(t, &st);
