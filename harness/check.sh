@@ -37,7 +37,7 @@ OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o)
 # --- the steps -------------------------------------------------------------
 
 prepare() {
-	apt_need sparse python3-sphinx python3-sphinx-rtd-theme python3-yaml
+	apt_need sparse python3-sphinx python3-sphinx-rtd-theme python3-yaml python3-ply python3-git
 	bash "$HARNESS/prepare.sh"
 }
 
@@ -66,8 +66,8 @@ mutants() {
 			echo "SURVIVED: $(basename "$m")"
 			out=1
 		else
-			echo "killed: $(basename "$m"): $(grep -Eo '# [a-z_]+: .*FAIL|not ok [0-9]+ [a-z_]+' \
-				"$LOGS/mutant-$(basename "$m" .patch).log" | grep -v 'llist_nulls_multi$' | tr '\n' ' ')"
+			echo "killed: $(basename "$m" .patch) by: $(grep -Eo 'not ok [0-9]+ llnm_[a-z0-9_]+' \
+				"$LOGS/mutant-$(basename "$m" .patch).log" | awk '{print $4}' | sort -u | tr '\n' ' ')"
 		fi >>"$LOGS/mutants.summary"
 	done
 	# put the tree back as the suite expects it

@@ -1,5 +1,7 @@
 # Sourced by every harness script.
 set -euo pipefail
+# Debian's python3 (with the python3-* packages we install) before any other.
+export PATH="/usr/bin:/bin:/usr/sbin:/sbin:$PATH"
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HARNESS/.." && pwd)
 # shellcheck source=config.sh

@@ -75,6 +75,7 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 		WRITE_ONCE(node->next, (unsigned long)first);
 		count = (first->pos + 1) * cap;
 	}
+	/* Publish the whole node: pairs with the walker's dependent loads. */
 	smp_store_release(&head->first,
 			  (unsigned long)node | LLIST_NULLS_MULTI_MANY);
 	return count;
@@ -139,6 +140,7 @@ found:
 	if (next & LLIST_NULLS_MULTI_NULLS)
 		WRITE_ONCE(head->first, 0);
 	else
+		/* Order the fill above before a walker can start at @next. */
 		smp_store_release(&head->first, next | LLIST_NULLS_MULTI_MANY);
 	*freed = first;
 	return 0;
@@ -207,6 +209,7 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 		st->max_pass_steps = max(st->max_pass_steps, steps);
 
 		for (i = (int)min(READ_ONCE(node->count), cap) - 1; i >= 0; i--) {
+			/* Pairs with the fill-then-clear release in _del(). */
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)
 				continue;
@@ -215,6 +218,7 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 				return LLNM_PASS_DONE;
 		}
 
+		/* Order the link after the slots: see "Fill the hole". */
 		link = smp_load_acquire(&node->next);
 		if (link == nulls)
 			return LLNM_PASS_DONE;

@@ -62,6 +62,8 @@ struct tctx {
 	int victim;
 	bool act_always;		/* act at every event from act_at on */
 	struct llist_nulls_multi_node *cur_node;
+	/* the worst of every lockless walk in this case, for the log */
+	unsigned int walks, passes, steps, pass_steps, pass_bound, fell_back;
 };
 
 static struct tctx *cur;
@@ -117,6 +119,18 @@ static void destroy(struct tctx *t, struct llist_nulls_multi_head *h)
 	llist_nulls_multi_destroy(h, t->cap, NULL, node_free, NULL);
 }
 
+/* One line per lockless case, read by the harness for its summary. */
+static void tctx_report(void *arg)
+{
+	struct tctx *t = arg;
+
+	if (t->walks)
+		kunit_info(t->test,
+			   "llnm-stats walks=%u worst: passes=%u steps=%u pass_steps=%u pass_bound=%u; fell_back=%u\n",
+			   t->walks, t->passes, t->steps, t->pass_steps,
+			   t->pass_bound, t->fell_back);
+}
+
 static struct tctx *tctx_new(struct kunit *test, unsigned int cap)
 {
 	struct tctx *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -127,6 +141,7 @@ static struct tctx *tctx_new(struct kunit *test, unsigned int cap)
 	t->act_at = -1;
 	t->vact_at = -1;
 	cur = t;
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, tctx_report, t), 0);
 	return t;
 }
 
@@ -479,7 +494,7 @@ static void llnm_add_refuses_capacity_below_two(struct kunit *test)
 
 /* ---- locked walks ----------------------------------------------------- */
 
-static void llnm_for_each_goes_first_node_first_last_slot_down(struct kunit *test)
+static void llnm_iter_goes_first_node_first_last_slot_down(struct kunit *test)
 {
 	struct tctx *t = tctx_new(test, KVM_CAP);
 	struct llist_nulls_multi_iter it;
@@ -487,7 +502,8 @@ static void llnm_for_each_goes_first_node_first_last_slot_down(struct kunit *tes
 	int n = 0, expect;
 
 	fill(t, &t->a, 0, 31);	/* nodes: [28..30] [14..27] [0..13] */
-	llist_nulls_multi_for_each(&t->a, &it, e) {
+	for (e = llist_nulls_multi_iter_first(&t->a, &it); e;
+	     e = llist_nulls_multi_iter_next(&it)) {
 		/* expected order: 30..28, 27..14, 13..0 */
 		expect = 30 - n;
 		KUNIT_EXPECT_EQ(test, idx(e), expect);
@@ -499,7 +515,8 @@ static void llnm_for_each_goes_first_node_first_last_slot_down(struct kunit *tes
 
 	add(t, &t->a, E(5));
 	n = 0;
-	llist_nulls_multi_for_each(&t->a, &it, e) {
+	for (e = llist_nulls_multi_iter_first(&t->a, &it); e;
+	     e = llist_nulls_multi_iter_next(&it)) {
 		KUNIT_EXPECT_EQ(test, idx(e), 5);
 		n++;
 	}
@@ -568,7 +585,9 @@ static void llnm_destroy_visits_each_once_and_frees_every_node(struct kunit *tes
 		memset(d, 0, sizeof(*d));
 		fill(t, &t->a, 0, n);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_destroy(&t->a, t->cap,
-					destroy_visit, destroy_free, d), n);
+								destroy_visit,
+								destroy_free, d),
+				n);
 		KUNIT_EXPECT_EQ(test, t->a.first, 0);
 		KUNIT_EXPECT_EQ(test, d->nodes, n < 2 ? 0 : (n - 1) / KVM_CAP + 1);
 		for (i = 0; i < MAX_ENTRIES; i++)
@@ -622,7 +641,8 @@ static int fallback_locked(const struct llist_nulls_multi_head *h, void *arg)
 	void *e;
 
 	t->fallback_calls++;
-	llist_nulls_multi_for_each(h, &it, e)
+	for (e = llist_nulls_multi_iter_first(h, &it); e;
+	     e = llist_nulls_multi_iter_next(&it))
 		if (is_ours(e))
 			t->seen[idx(e)]++;
 	return 0;
@@ -657,7 +677,8 @@ static void mark_stable(struct tctx *t, struct llist_nulls_multi_head *h)
 	void *e;
 
 	memset(t->stable, 0, sizeof(t->stable));
-	llist_nulls_multi_for_each(h, &it, e)
+	for (e = llist_nulls_multi_iter_first(h, &it); e;
+	     e = llist_nulls_multi_iter_next(&it))
 		if (is_ours(e))
 			t->stable[idx(e)] = true;
 }
@@ -676,6 +697,12 @@ static void expect_stable_seen(struct tctx *t)
 static void expect_within_bound(struct tctx *t,
 				const struct llist_nulls_multi_stats *st)
 {
+	t->walks++;
+	t->passes = max(t->passes, st->passes);
+	t->steps = max(t->steps, st->steps);
+	t->pass_steps = max(t->pass_steps, st->max_pass_steps);
+	t->pass_bound = max(t->pass_bound, st->max_pass_bound);
+	t->fell_back += st->fell_back;
 	KUNIT_EXPECT_LE(t->test, st->max_pass_steps, st->max_pass_bound);
 	KUNIT_EXPECT_LE(t->test, st->steps, st->passes * st->max_pass_bound);
 }
@@ -700,6 +727,7 @@ static void llnm_lockless_walk_of_quiet_list_is_one_pass(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, st.max_pass_bound, nodes);
 		KUNIT_EXPECT_FALSE(test, st.fell_back);
 		KUNIT_EXPECT_EQ(test, t->fallback_calls, 0);
+		expect_within_bound(t, &st);
 		destroy(t, &t->a);
 	}
 }
@@ -1092,7 +1120,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_add_refuses_null_and_odd_entries),
 	KUNIT_CASE(llnm_add_without_needed_node_fails_unchanged),
 	KUNIT_CASE(llnm_add_refuses_capacity_below_two),
-	KUNIT_CASE(llnm_for_each_goes_first_node_first_last_slot_down),
+	KUNIT_CASE(llnm_iter_goes_first_node_first_last_slot_down),
 	KUNIT_CASE(llnm_take_first_until_empty_moves_nothing),
 	KUNIT_CASE(llnm_destroy_visits_each_once_and_frees_every_node),
 	KUNIT_CASE(llnm_any_capacity_keeps_invariants),
@@ -1113,6 +1141,7 @@ static struct kunit_suite llnm_suite = {
 	.suite_exit = llnm_suite_exit,
 	.test_cases = llnm_cases,
 };
+
 kunit_test_suite(llnm_suite);
 
 MODULE_DESCRIPTION("KUnit tests for llist_nulls_multi");

@@ -288,6 +288,7 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 	first = llist_nulls_multi_first_node(head);
 	if (first && first->count < cap) {
 		count = first->count;
+		/* Publish: pairs with the walker's acquire load of the slot. */
 		smp_store_release(&first->entries[count], entry);
 		WRITE_ONCE(first->count, count + 1);
 		return first->pos * cap + count;
@@ -321,6 +322,11 @@ static inline void *llist_nulls_multi_first(const struct llist_nulls_multi_head 
  *
  * The walk visits the first node first and each node from its last slot
  * down.  Start again after removing entries: a removal may move an entry.
+ * A locked walk is::
+ *
+ *	for (e = llist_nulls_multi_iter_first(head, &iter); e;
+ *	     e = llist_nulls_multi_iter_next(&iter))
+ *		use(e);
  *
  * Return: the first entry, or NULL if @head is empty.
  */
@@ -360,18 +366,6 @@ static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *i
 	iter->slot = node->count - 1;
 	return node->entries[iter->slot];
 }
-
-/**
- * llist_nulls_multi_for_each - walk a list under the writers' lock
- * @head: the list
- * @iter: a struct llist_nulls_multi_iter to use as the cursor
- * @entry: a pointer set to each entry in turn
- *
- * The body must not change the list unless it restarts the walk.
- */
-#define llist_nulls_multi_for_each(head, iter, entry)			\
-	for ((entry) = llist_nulls_multi_iter_first(head, iter); (entry);	\
-	     (entry) = llist_nulls_multi_iter_next(iter))
 
 /**
  * llist_nulls_multi_destroy - empty a list, visiting each entry once
