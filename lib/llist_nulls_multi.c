@@ -15,6 +15,27 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
+#ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
+#include <linux/mm.h>
+#include "../mm/slab.h"
+
+/* Is @node memory a lockless walker may stand on: a TYPESAFE_BY_RCU slab? */
+static bool llnm_node_type_stable(const struct llist_nulls_multi_node *node)
+{
+	struct slab *slab;
+
+	if (!virt_addr_valid(node))
+		return false;
+	slab = virt_to_slab(node);
+	return slab && (slab->slab_cache->flags & SLAB_TYPESAFE_BY_RCU);
+}
+#else
+static inline bool llnm_node_type_stable(const struct llist_nulls_multi_node *node)
+{
+	return true;
+}
+#endif
+
 /**
  * __llist_nulls_multi_bad_entry - refuse an entry that cannot be stored
  * @entry: the entry, NULL or with bit 0 set
@@ -169,6 +190,7 @@ enum llnm_pass_end {
 	LLNM_PASS_DONE,
 	LLNM_PASS_MOVED,
 	LLNM_PASS_REFUSED,
+	LLNM_PASS_UNSAFE,
 };
 
 /*
@@ -200,6 +222,8 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 
 	node = (struct llist_nulls_multi_node *)(link & ~LLIST_NULLS_MULTI_MANY);
 	llist_nulls_multi_walk_event(head, node);
+	if (!llnm_node_type_stable(node))
+		goto unsafe;
 	pos = READ_ONCE(node->pos);
 	st->max_pass_bound = max(st->max_pass_bound, pos + 1);
 
@@ -228,11 +252,18 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 
 		node = (struct llist_nulls_multi_node *)link;
 		llist_nulls_multi_walk_event(head, node);
+		if (!llnm_node_type_stable(node))
+			goto unsafe;
 		npos = READ_ONCE(node->pos);
 		if (npos >= pos)
 			return LLNM_PASS_REFUSED;
 		pos = npos;
 	}
+
+unsafe:
+	WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
+		  head, node);
+	return LLNM_PASS_UNSAFE;
 }
 
 /**
@@ -250,7 +281,9 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
  * whose position is not below the current one; a pass follows only strictly
  * decreasing positions, so it enters at most p + 1 nodes, p being the
  * position it read in its first node.  After @walk->max_passes passes the
- * walk leaves the RCU read side and calls @walk->fallback.
+ * walk leaves the RCU read side and calls @walk->fallback.  With
+ * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
+ * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
  *
  * If the walk returns 0, every entry that was in the list for the whole
  * walk was visited at least once.  Entries added or removed meanwhile may or
@@ -282,6 +315,8 @@ int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 			rcu_read_unlock();
 			return ret;
 		}
+		if (end == LLNM_PASS_UNSAFE)
+			break;
 		if (end == LLNM_PASS_MOVED)
 			st->moved++;
 		else

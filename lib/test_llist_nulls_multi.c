@@ -1094,6 +1094,37 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 	}
 }
 
+/* Debug builds refuse to walk nodes outside a SLAB_TYPESAFE_BY_RCU cache. */
+static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *test)
+{
+	struct tctx *t = tctx_new(test, KVM_CAP);
+	struct llist_nulls_multi_node *node;
+	struct llist_nulls_multi_stats st;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI))
+		kunit_skip(test, "needs CONFIG_DEBUG_LLIST_NULLS_MULTI");
+
+	/* kmalloc memory is not type-stable */
+	node = kunit_kzalloc(test, LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	add(t, &t->a, E(0));
+	KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&t->a, E(1), t->cap, node), 0);
+	walk_reset(t);
+	KUNIT_EXPECT_EQ(test, walk(t, &t->a, &st, 0, true), 0);
+	KUNIT_EXPECT_TRUE(test, st.fell_back);
+	KUNIT_EXPECT_EQ(test, st.passes, 1);
+	KUNIT_EXPECT_EQ(test, t->fallback_calls, 1);
+	KUNIT_EXPECT_EQ(test, t->seen[0] + t->seen[1], 2);
+	t->a.first = 0;
+
+	/* nodes from the suite's SLAB_TYPESAFE_BY_RCU cache pass */
+	fill(t, &t->a, 0, 20);
+	walk_reset(t);
+	KUNIT_EXPECT_EQ(test, walk(t, &t->a, &st, 0, true), 0);
+	KUNIT_EXPECT_FALSE(test, st.fell_back);
+	destroy(t, &t->a);
+}
+
 static int llnm_suite_init(struct kunit_suite *suite)
 {
 	node_cache = kmem_cache_create("llnm_test_node",
@@ -1132,6 +1163,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_lockless_node_freed_zeroed_reused_under_walker),
 	KUNIT_CASE(llnm_lockless_pingpong_ends_within_bound_then_falls_back),
 	KUNIT_CASE(llnm_lockless_entries_added_during_walk_lose_nothing),
+	KUNIT_CASE(llnm_lockless_walk_checks_node_memory_in_debug_builds),
 	{}
 };
 
