@@ -45,7 +45,11 @@ kunit_uml() {
 	bash "$HARNESS/kunit.sh" || return 1
 	local line
 	line=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$BUILD/kunit-uml.log" | tail -n 1)
-	echo "$line" >"$LOGS/kunit-uml.summary"
+	{
+		echo "$line"
+		grep -E 'Elapsed time' "$BUILD/kunit-uml.log" | tail -n 1
+		grep -ho 'llnm_[a-z0-9_]*: llnm-.*' "$BUILD/uml/test.log"
+	} >"$LOGS/kunit-uml.summary"
 	grep -q 'llist_nulls_multi' "$BUILD/kunit-uml.log" || { echo "suite did not run"; return 1; }
 	# at least the cases the suite declares, all passed
 	local want
@@ -56,18 +60,19 @@ kunit_uml() {
 
 # A deliberately broken library must fail the suite.
 mutants() {
-	local m rc out=0
-	for m in "$HARNESS"/mutants/*.patch; do
-		git -C "$SRC" apply "$m" || { echo "$m does not apply"; return 1; }
-		bash "$HARNESS/kunit.sh" >"$LOGS/mutant-$(basename "$m" .patch).log" 2>&1
+	local m name rc out=0
+	for m in "$HARNESS"/mutants/*.mut; do
+		name=$(basename "$m" .mut)
+		python3 "$HARNESS/mutate.py" "$m" "$SRC" || { out=1; continue; }
+		bash "$HARNESS/kunit.sh" >"$LOGS/mutant-$name.log" 2>&1
 		rc=$?
 		git -C "$SRC" checkout -q -- lib include
 		if [ $rc -eq 0 ]; then
-			echo "SURVIVED: $(basename "$m")"
+			echo "SURVIVED: $name"
 			out=1
 		else
-			echo "killed: $(basename "$m" .patch) by: $(grep -Eo 'not ok [0-9]+ llnm_[a-z0-9_]+' \
-				"$LOGS/mutant-$(basename "$m" .patch).log" | awk '{print $4}' | sort -u | tr '\n' ' ')"
+			echo "killed: $name by: $(grep -Eo '\[(FAILED|CRASHED)\] llnm_[a-z0-9_]+' \
+				"$LOGS/mutant-$name.log" | awk '{print $2}' | sort -u | tr '\n' ' ')"
 		fi >>"$LOGS/mutants.summary"
 	done
 	# put the tree back as the suite expects it

@@ -12,8 +12,13 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/llist_nulls_multi.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #define KVM_CAP		14
@@ -1125,6 +1130,231 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 	destroy(t, &t->a);
 }
 
+
+/* ---- SMP torture -------------------------------------------------------- */
+
+/*
+ * Writer kthreads, serialised by a spinlock, add and remove entries on
+ * TORTURE_LISTS lists, so that nodes are freed to the SLAB_TYPESAFE_BY_RCU
+ * cache and reused by other lists while walker kthreads walk without the
+ * lock.  Each list has pinned entries that no writer removes; every walk
+ * must visit all of its list's pinned entries and stay within its bound.
+ */
+#define TORTURE_LISTS		4
+#define TORTURE_PINNED		3
+#define TORTURE_CHURN		(MAX_ENTRIES / TORTURE_LISTS - TORTURE_PINNED)
+
+static unsigned int torture_ms = 1000;
+module_param(torture_ms, uint, 0444);
+MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
+
+struct torture {
+	struct kunit *test;
+	spinlock_t lock;
+	struct llist_nulls_multi_head heads[TORTURE_LISTS];
+	/* under lock: which churn entries are in which list, -1 for none */
+	s8 where[MAX_ENTRIES];
+	unsigned long deadline;
+	atomic_t running;
+	/* results, from all walkers */
+	atomic_long_t walks, passes, steps, moved, refused, fallbacks;
+	atomic_t worst_pass_steps, worst_passes, worst_bound;
+	atomic_t missed, overruns, errors, writer_errors;
+	atomic_long_t writes;
+};
+
+static u64 tvals[TORTURE_LISTS][TORTURE_PINNED + TORTURE_CHURN];
+
+struct torture_walk {
+	struct torture *tt;
+	int list;
+	DECLARE_BITMAP(seen, TORTURE_PINNED);
+};
+
+static int torture_visit(void *e, void *arg)
+{
+	struct torture_walk *w = arg;
+	u64 *v = e;
+
+	/* entries from other lists may be seen: only count our pinned ones */
+	if (v >= &tvals[w->list][0] && v < &tvals[w->list][TORTURE_PINNED])
+		__set_bit(v - &tvals[w->list][0], w->seen);
+	return 0;
+}
+
+static int torture_fallback(const struct llist_nulls_multi_head *h, void *arg)
+{
+	struct torture_walk *w = arg;
+	struct llist_nulls_multi_iter it;
+	void *e;
+
+	spin_lock(&w->tt->lock);
+	for (e = llist_nulls_multi_iter_first(h, &it); e;
+	     e = llist_nulls_multi_iter_next(&it))
+		torture_visit(e, w);
+	spin_unlock(&w->tt->lock);
+	return 0;
+}
+
+static void atomic_max(atomic_t *a, int v)
+{
+	int old = atomic_read(a);
+
+	while (old < v && !atomic_try_cmpxchg(a, &old, v))
+		;
+}
+
+static int torture_walker(void *arg)
+{
+	struct torture *tt = arg;
+	struct torture_walk w = { .tt = tt };
+	struct llist_nulls_multi_stats st;
+	struct llist_nulls_multi_walk walk = {
+		.visit = torture_visit,
+		.fallback = torture_fallback,
+		.stats = &st,
+	};
+	unsigned long n = 0;
+
+	while (time_before(jiffies, tt->deadline)) {
+		w.list = n++ % TORTURE_LISTS;
+		bitmap_zero(w.seen, TORTURE_PINNED);
+		if (llist_nulls_multi_walk_lockless(&tt->heads[w.list], KVM_CAP,
+						    &walk, &w))
+			atomic_inc(&tt->errors);
+		if (!bitmap_full(w.seen, TORTURE_PINNED))
+			atomic_inc(&tt->missed);
+		if (st.max_pass_steps > st.max_pass_bound ||
+		    st.steps > st.passes * st.max_pass_bound)
+			atomic_inc(&tt->overruns);
+		atomic_long_inc(&tt->walks);
+		atomic_long_add(st.passes, &tt->passes);
+		atomic_long_add(st.steps, &tt->steps);
+		atomic_long_add(st.moved, &tt->moved);
+		atomic_long_add(st.refused, &tt->refused);
+		atomic_long_add(st.fell_back, &tt->fallbacks);
+		atomic_max(&tt->worst_pass_steps, st.max_pass_steps);
+		atomic_max(&tt->worst_passes, st.passes);
+		atomic_max(&tt->worst_bound, st.max_pass_bound);
+		cond_resched();
+	}
+	atomic_dec(&tt->running);
+	return 0;
+}
+
+static int torture_writer(void *arg)
+{
+	struct torture *tt = arg;
+	struct llist_nulls_multi_node *spare = NULL, *freed;
+	u32 rnd = get_random_u32();
+
+	while (time_before(jiffies, tt->deadline)) {
+		int list, i, from, ret;
+		void *e;
+
+		if (!spare)
+			spare = kmem_cache_zalloc(node_cache, GFP_KERNEL);
+		rnd = rnd * 1103515245 + 12345;
+		list = (rnd >> 8) % TORTURE_LISTS;
+		i = (rnd >> 16) % TORTURE_CHURN;
+		e = &tvals[list][TORTURE_PINNED + i];
+
+		spin_lock(&tt->lock);
+		from = tt->where[list * TORTURE_CHURN + i];
+		if (from < 0) {
+			/* add it to a list, bursts make lists long */
+			int to = (rnd >> 4) % TORTURE_LISTS;
+			bool need = llist_nulls_multi_need_node(&tt->heads[to], KVM_CAP);
+
+			if (!need || spare) {
+				ret = llist_nulls_multi_add(&tt->heads[to], e, KVM_CAP,
+							    need ? spare : NULL);
+				if (ret < 0)
+					atomic_inc(&tt->writer_errors);
+				else
+					tt->where[list * TORTURE_CHURN + i] = to;
+				if (need)
+					spare = NULL;
+			}
+		} else {
+			ret = llist_nulls_multi_del(&tt->heads[from], e, KVM_CAP, &freed);
+			if (ret)
+				atomic_inc(&tt->writer_errors);
+			tt->where[list * TORTURE_CHURN + i] = -1;
+			if (freed)
+				kmem_cache_free(node_cache, freed);
+		}
+		spin_unlock(&tt->lock);
+		atomic_long_inc(&tt->writes);
+		if (!(rnd & 63))
+			cond_resched();
+	}
+	if (spare)
+		kmem_cache_free(node_cache, spare);
+	atomic_dec(&tt->running);
+	return 0;
+}
+
+static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
+{
+	struct torture *tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	int nwalkers = max(2U, num_online_cpus()), nwriters = 2, i, l;
+	struct llist_nulls_multi_node *freed;
+	struct task_struct *task;
+
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	tt->test = test;
+	spin_lock_init(&tt->lock);
+	memset(tt->where, -1, sizeof(tt->where));
+	for (l = 0; l < TORTURE_LISTS; l++) {
+		for (i = 0; i < TORTURE_PINNED; i++) {
+			struct llist_nulls_multi_node *node = NULL;
+
+			if (llist_nulls_multi_need_node(&tt->heads[l], KVM_CAP))
+				node = node_new(test);
+			KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&tt->heads[l],
+					&tvals[l][i], KVM_CAP, node), 0);
+		}
+	}
+
+	tt->deadline = jiffies + msecs_to_jiffies(torture_ms);
+	atomic_set(&tt->running, nwalkers + nwriters);
+	for (i = 0; i < nwalkers + nwriters; i++) {
+		task = kthread_run(i < nwriters ? torture_writer : torture_walker,
+				   tt, "llnm_torture/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	while (atomic_read(&tt->running))
+		msleep(20);
+
+	kunit_info(test,
+		   "llnm-torture cpus=%u ms=%u writers=%d walkers=%d writes=%ld walks=%ld passes=%ld steps=%ld moved=%ld refused=%ld fallbacks=%ld worst: passes=%d pass_steps=%d pass_bound=%d\n",
+		   num_online_cpus(), torture_ms, nwriters, nwalkers,
+		   atomic_long_read(&tt->writes), atomic_long_read(&tt->walks),
+		   atomic_long_read(&tt->passes), atomic_long_read(&tt->steps),
+		   atomic_long_read(&tt->moved), atomic_long_read(&tt->refused),
+		   atomic_long_read(&tt->fallbacks),
+		   atomic_read(&tt->worst_passes),
+		   atomic_read(&tt->worst_pass_steps),
+		   atomic_read(&tt->worst_bound));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&tt->walks), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&tt->writes), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tt->missed), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tt->overruns), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tt->errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tt->writer_errors), 0);
+
+	/* the lists are still well formed and the pinned entries are there */
+	for (l = 0; l < TORTURE_LISTS; l++) {
+		for (i = 0; i < TORTURE_PINNED; i++) {
+			KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&tt->heads[l],
+					&tvals[l][i], KVM_CAP, &freed), 0);
+			node_free(freed, NULL);
+		}
+		llist_nulls_multi_destroy(&tt->heads[l], KVM_CAP, NULL, node_free, NULL);
+	}
+}
+
 static int llnm_suite_init(struct kunit_suite *suite)
 {
 	node_cache = kmem_cache_create("llnm_test_node",
@@ -1174,7 +1404,19 @@ static struct kunit_suite llnm_suite = {
 	.test_cases = llnm_cases,
 };
 
-kunit_test_suite(llnm_suite);
+static struct kunit_case llnm_torture_cases[] = {
+	KUNIT_CASE_SLOW(llnm_torture_writers_and_lockless_walkers_race),
+	{}
+};
+
+static struct kunit_suite llnm_torture_suite = {
+	.name = "llist_nulls_multi_torture",
+	.suite_init = llnm_suite_init,
+	.suite_exit = llnm_suite_exit,
+	.test_cases = llnm_torture_cases,
+};
+
+kunit_test_suites(&llnm_suite, &llnm_torture_suite);
 
 MODULE_DESCRIPTION("KUnit tests for llist_nulls_multi");
 MODULE_LICENSE("GPL");
