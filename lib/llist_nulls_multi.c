@@ -153,7 +153,8 @@ found:
 		WRITE_ONCE(node->entries[i], first->entries[last]);
 	/* Order the fill before the clear: see "Fill the hole" in the guide. */
 	smp_store_release(&first->entries[last], NULL);
-	WRITE_ONCE(first->count, last);
+	/* A walker that reads the lower count must then find the fill. */
+	smp_store_release(&first->count, last);
 	if (last)
 		return 0;
 
@@ -208,7 +209,7 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 	struct llist_nulls_multi_node *node;
 	unsigned long link = READ_ONCE(head->first);
 	unsigned int steps = 0;
-	u32 pos, npos;
+	u32 pos, npos, count;
 	void *entry;
 	int i;
 
@@ -232,7 +233,9 @@ llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
 		st->steps++;
 		st->max_pass_steps = max(st->max_pass_steps, steps);
 
-		for (i = (int)min(READ_ONCE(node->count), cap) - 1; i >= 0; i--) {
+		/* Pairs with the release of a lower count in _del(). */
+		count = smp_load_acquire(&node->count);
+		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
 			/* Pairs with the fill-then-clear release in _del(). */
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)

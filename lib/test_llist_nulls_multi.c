@@ -1137,48 +1137,48 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
  * Writer kthreads, serialised by a spinlock, add and remove entries on
  * TORTURE_LISTS lists, so that nodes are freed to the SLAB_TYPESAFE_BY_RCU
  * cache and reused by other lists while walker kthreads walk without the
- * lock.  Each list has pinned entries that no writer removes; every walk
- * must visit all of its list's pinned entries and stay within its bound.
+ * lock.  Every write bumps a sequence number; an entry records the sequence
+ * of the write that added it.  After a walk that started at sequence s0, an
+ * entry still on the walked list and added before s0 was on it for the whole
+ * walk, so the walk must have visited it.  TORTURE_PINNED entries per list are
+ * never removed (fill-the-hole still moves them).
  */
 #define TORTURE_LISTS		4
 #define TORTURE_PINNED		3
-#define TORTURE_CHURN		(MAX_ENTRIES / TORTURE_LISTS - TORTURE_PINNED)
 
 static unsigned int torture_ms = 1000;
 module_param(torture_ms, uint, 0444);
 MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
 
 struct torture {
-	struct kunit *test;
 	spinlock_t lock;
 	struct llist_nulls_multi_head heads[TORTURE_LISTS];
-	/* under lock: which churn entries are in which list, -1 for none */
+	/* under lock: the list each entry is on (-1: none), when it was added */
 	s8 where[MAX_ENTRIES];
+	unsigned long added[MAX_ENTRIES];
+	unsigned long seq;		/* written under lock, read by walkers */
 	unsigned long deadline;
 	atomic_t running;
 	/* results, from all walkers */
-	atomic_long_t walks, passes, steps, moved, refused, fallbacks;
+	atomic_long_t walks, passes, steps, moved, refused, fallbacks, checked;
 	atomic_t worst_pass_steps, worst_passes, worst_bound;
 	atomic_t missed, overruns, errors, writer_errors;
 	atomic_long_t writes;
 };
 
-static u64 tvals[TORTURE_LISTS][TORTURE_PINNED + TORTURE_CHURN];
-
 struct torture_walk {
 	struct torture *tt;
 	int list;
-	DECLARE_BITMAP(seen, TORTURE_PINNED);
+	DECLARE_BITMAP(seen, MAX_ENTRIES);
 };
 
 static int torture_visit(void *e, void *arg)
 {
 	struct torture_walk *w = arg;
-	u64 *v = e;
 
-	/* entries from other lists may be seen: only count our pinned ones */
-	if (v >= &tvals[w->list][0] && v < &tvals[w->list][TORTURE_PINNED])
-		__set_bit(v - &tvals[w->list][0], w->seen);
+	/* an entry of any list may be seen; the check below sorts it out */
+	if (is_ours(e))
+		__set_bit(idx(e), w->seen);
 	return 0;
 }
 
@@ -1207,27 +1207,46 @@ static void atomic_max(atomic_t *a, int v)
 static int torture_walker(void *arg)
 {
 	struct torture *tt = arg;
-	struct torture_walk w = { .tt = tt };
+	struct torture_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
 	struct llist_nulls_multi_stats st;
 	struct llist_nulls_multi_walk walk = {
 		.visit = torture_visit,
 		.fallback = torture_fallback,
 		.stats = &st,
 	};
-	unsigned long n = 0;
+	unsigned long n = 0, s0, checked;
+	int i;
 
+	if (!w) {
+		atomic_inc(&tt->errors);
+		goto out;
+	}
+	w->tt = tt;
 	while (time_before(jiffies, tt->deadline)) {
-		w.list = n++ % TORTURE_LISTS;
-		bitmap_zero(w.seen, TORTURE_PINNED);
-		if (llist_nulls_multi_walk_lockless(&tt->heads[w.list], KVM_CAP,
-						    &walk, &w))
+		w->list = n++ % TORTURE_LISTS;
+		bitmap_zero(w->seen, MAX_ENTRIES);
+		/* Pairs with the writers' release: writes before s0 are seen. */
+		s0 = smp_load_acquire(&tt->seq);
+		if (llist_nulls_multi_walk_lockless(&tt->heads[w->list], KVM_CAP,
+						    &walk, w))
 			atomic_inc(&tt->errors);
-		if (!bitmap_full(w.seen, TORTURE_PINNED))
-			atomic_inc(&tt->missed);
+
+		checked = 0;
+		spin_lock(&tt->lock);
+		for (i = 0; i < MAX_ENTRIES; i++) {
+			if (tt->where[i] != w->list || tt->added[i] >= s0)
+				continue;
+			checked++;
+			if (!test_bit(i, w->seen))
+				atomic_inc(&tt->missed);
+		}
+		spin_unlock(&tt->lock);
+
 		if (st.max_pass_steps > st.max_pass_bound ||
 		    st.steps > st.passes * st.max_pass_bound)
 			atomic_inc(&tt->overruns);
 		atomic_long_inc(&tt->walks);
+		atomic_long_add(checked, &tt->checked);
 		atomic_long_add(st.passes, &tt->passes);
 		atomic_long_add(st.steps, &tt->steps);
 		atomic_long_add(st.moved, &tt->moved);
@@ -1238,52 +1257,62 @@ static int torture_walker(void *arg)
 		atomic_max(&tt->worst_bound, st.max_pass_bound);
 		cond_resched();
 	}
+	kfree(w);
+out:
 	atomic_dec(&tt->running);
 	return 0;
+}
+
+/* Under tt->lock: one write, then publish it with a new sequence number. */
+static void torture_write(struct torture *tt, int e, int to,
+			  struct llist_nulls_multi_node **spare)
+{
+	struct llist_nulls_multi_node *freed;
+	int from = tt->where[e], ret;
+	bool need;
+
+	if (from >= 0) {
+		ret = llist_nulls_multi_del(&tt->heads[from], E(e), KVM_CAP, &freed);
+		if (ret)
+			atomic_inc(&tt->writer_errors);
+		tt->where[e] = -1;
+		if (freed)
+			kmem_cache_free(node_cache, freed);
+	} else {
+		need = llist_nulls_multi_need_node(&tt->heads[to], KVM_CAP);
+		if (need && !*spare)
+			return;
+		ret = llist_nulls_multi_add(&tt->heads[to], E(e), KVM_CAP,
+					    need ? *spare : NULL);
+		if (ret < 0) {
+			atomic_inc(&tt->writer_errors);
+			return;
+		}
+		if (need)
+			*spare = NULL;
+		tt->where[e] = to;
+		tt->added[e] = tt->seq;
+	}
+	/* Pairs with the walkers' acquire of the sequence number. */
+	smp_store_release(&tt->seq, tt->seq + 1);
 }
 
 static int torture_writer(void *arg)
 {
 	struct torture *tt = arg;
-	struct llist_nulls_multi_node *spare = NULL, *freed;
+	struct llist_nulls_multi_node *spare = NULL;
 	u32 rnd = get_random_u32();
+	int e;
 
 	while (time_before(jiffies, tt->deadline)) {
-		int list, i, from, ret;
-		void *e;
-
 		if (!spare)
 			spare = kmem_cache_zalloc(node_cache, GFP_KERNEL);
 		rnd = rnd * 1103515245 + 12345;
-		list = (rnd >> 8) % TORTURE_LISTS;
-		i = (rnd >> 16) % TORTURE_CHURN;
-		e = &tvals[list][TORTURE_PINNED + i];
-
+		/* pinned entries, 0 .. TORTURE_LISTS * TORTURE_PINNED - 1, stay */
+		e = TORTURE_LISTS * TORTURE_PINNED +
+		    (rnd >> 8) % (MAX_ENTRIES - TORTURE_LISTS * TORTURE_PINNED);
 		spin_lock(&tt->lock);
-		from = tt->where[list * TORTURE_CHURN + i];
-		if (from < 0) {
-			/* add it to a list, bursts make lists long */
-			int to = (rnd >> 4) % TORTURE_LISTS;
-			bool need = llist_nulls_multi_need_node(&tt->heads[to], KVM_CAP);
-
-			if (!need || spare) {
-				ret = llist_nulls_multi_add(&tt->heads[to], e, KVM_CAP,
-							    need ? spare : NULL);
-				if (ret < 0)
-					atomic_inc(&tt->writer_errors);
-				else
-					tt->where[list * TORTURE_CHURN + i] = to;
-				if (need)
-					spare = NULL;
-			}
-		} else {
-			ret = llist_nulls_multi_del(&tt->heads[from], e, KVM_CAP, &freed);
-			if (ret)
-				atomic_inc(&tt->writer_errors);
-			tt->where[list * TORTURE_CHURN + i] = -1;
-			if (freed)
-				kmem_cache_free(node_cache, freed);
-		}
+		torture_write(tt, e, (rnd >> 4) % TORTURE_LISTS, &spare);
 		spin_unlock(&tt->lock);
 		atomic_long_inc(&tt->writes);
 		if (!(rnd & 63))
@@ -1299,22 +1328,16 @@ static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
 {
 	struct torture *tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
 	int nwalkers = max(2U, num_online_cpus()), nwriters = 2, i, l;
-	struct llist_nulls_multi_node *freed;
+	struct llist_nulls_multi_node *spare;
 	struct task_struct *task;
 
 	KUNIT_ASSERT_NOT_NULL(test, tt);
-	tt->test = test;
 	spin_lock_init(&tt->lock);
 	memset(tt->where, -1, sizeof(tt->where));
-	for (l = 0; l < TORTURE_LISTS; l++) {
-		for (i = 0; i < TORTURE_PINNED; i++) {
-			struct llist_nulls_multi_node *node = NULL;
-
-			if (llist_nulls_multi_need_node(&tt->heads[l], KVM_CAP))
-				node = node_new(test);
-			KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&tt->heads[l],
-					&tvals[l][i], KVM_CAP, node), 0);
-		}
+	for (i = 0; i < TORTURE_LISTS * TORTURE_PINNED; i++) {
+		spare = node_new(test);
+		torture_write(tt, i, i % TORTURE_LISTS, &spare);
+		node_free(spare, NULL);
 	}
 
 	tt->deadline = jiffies + msecs_to_jiffies(torture_ms);
@@ -1328,29 +1351,35 @@ static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
 		msleep(20);
 
 	kunit_info(test,
-		   "llnm-torture cpus=%u ms=%u writers=%d walkers=%d writes=%ld walks=%ld passes=%ld steps=%ld moved=%ld refused=%ld fallbacks=%ld worst: passes=%d pass_steps=%d pass_bound=%d\n",
+		   "llnm-torture cpus=%u ms=%u writers=%d walkers=%d writes=%ld walks=%ld stable_checked=%ld passes=%ld steps=%ld moved=%ld refused=%ld fallbacks=%ld worst: passes=%d pass_steps=%d pass_bound=%d missed=%d overruns=%d\n",
 		   num_online_cpus(), torture_ms, nwriters, nwalkers,
 		   atomic_long_read(&tt->writes), atomic_long_read(&tt->walks),
+		   atomic_long_read(&tt->checked),
 		   atomic_long_read(&tt->passes), atomic_long_read(&tt->steps),
 		   atomic_long_read(&tt->moved), atomic_long_read(&tt->refused),
 		   atomic_long_read(&tt->fallbacks),
 		   atomic_read(&tt->worst_passes),
 		   atomic_read(&tt->worst_pass_steps),
-		   atomic_read(&tt->worst_bound));
+		   atomic_read(&tt->worst_bound),
+		   atomic_read(&tt->missed), atomic_read(&tt->overruns));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&tt->walks), 0);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&tt->writes), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&tt->checked), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tt->missed), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tt->overruns), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tt->errors), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tt->writer_errors), 0);
 
-	/* the lists are still well formed and the pinned entries are there */
+	/* the lists are still well formed: each holds what the writers say */
 	for (l = 0; l < TORTURE_LISTS; l++) {
-		for (i = 0; i < TORTURE_PINNED; i++) {
-			KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&tt->heads[l],
-					&tvals[l][i], KVM_CAP, &freed), 0);
-			node_free(freed, NULL);
-		}
+		DECLARE_BITMAP(want, MAX_ENTRIES);
+		struct tctx *t = tctx_new(test, KVM_CAP);
+
+		bitmap_zero(want, MAX_ENTRIES);
+		for (i = 0; i < MAX_ENTRIES; i++)
+			if (tt->where[i] == l)
+				__set_bit(i, want);
+		check_list(t, &tt->heads[l], want);
 		llist_nulls_multi_destroy(&tt->heads[l], KVM_CAP, NULL, node_free, NULL);
 	}
 }
