@@ -9,6 +9,7 @@ rm -rf "$LOGS"
 mkdir -p "$LOGS"
 passed=0
 failed=0
+SUMMARY=
 t0=$(date +%s)
 
 # step NAME CMD...: run CMD, log it, count it.
@@ -26,6 +27,9 @@ step() {
 		printf 'FAIL  %-28s %4ss  (build/check/%s.log)\n' "$name" $(($(date +%s) - t)) "$name"
 		tail -n 25 "$LOGS/$name.log" | sed 's/^/      | /'
 	fi
+	# SUMMARY: a regex for the log lines worth showing under the step
+	[ -n "${SUMMARY:-}" ] && grep -E "$SUMMARY" "$LOGS/$name.log" >>"$LOGS/$name.summary"
+	SUMMARY=
 	[ -f "$LOGS/$name.summary" ] && sed 's/^/      /' "$LOGS/$name.summary"
 	return 0
 }
@@ -153,6 +157,12 @@ if [ $failed -eq 0 ]; then
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
 	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
 	step htmldocs-core-api htmldocs
+	SUMMARY='^(stress:|walkers:|audits:|worst:|violations:)'
+	step userspace-stress-and-tsan bash "$HARNESS/stress.sh" 3
+	SUMMARY='PASS|FAIL|states|errors'
+	step spin-model-and-mutants bash "$HARNESS/model.sh"
+	SUMMARY='llnm-torture|Testing complete|report'
+	step smp-kcsan-torture bash "$HARNESS/torture.sh" kcsan 10000 2
 fi
 
 echo "check took $(($(date +%s) - t0))s"

@@ -10,8 +10,6 @@
 #include <linux/bug.h>
 #include <linux/export.h>
 #include <linux/llist_nulls_multi.h>
-#include <linux/minmax.h>
-#include <linux/rcupdate.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -19,21 +17,30 @@
 #include <linux/mm.h>
 #include "../mm/slab.h"
 
-/* Is @node memory a lockless walker may stand on: a TYPESAFE_BY_RCU slab? */
-static bool llnm_node_type_stable(const struct llist_nulls_multi_node *node)
+/**
+ * __llist_nulls_multi_node_ok - check a node a lockless walk is entering
+ * @head: the list being walked
+ * @node: the node
+ *
+ * Debug builds only.  Warns once if @node is not in a SLAB_TYPESAFE_BY_RCU
+ * cache, the only memory a lockless walker may stand on.
+ *
+ * Return: true if @node is in such a cache.
+ */
+bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+				 const struct llist_nulls_multi_node *node)
 {
-	struct slab *slab;
+	struct slab *slab = NULL;
 
-	if (!virt_addr_valid(node))
-		return false;
-	slab = virt_to_slab(node);
-	return slab && (slab->slab_cache->flags & SLAB_TYPESAFE_BY_RCU);
+	if (virt_addr_valid(node))
+		slab = virt_to_slab(node);
+	if (slab && (slab->slab_cache->flags & SLAB_TYPESAFE_BY_RCU))
+		return true;
+	WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
+		  head, node);
+	return false;
 }
-#else
-static inline bool llnm_node_type_stable(const struct llist_nulls_multi_node *node)
-{
-	return true;
-}
+EXPORT_SYMBOL_GPL(__llist_nulls_multi_node_ok);
 #endif
 
 /**
@@ -169,105 +176,24 @@ found:
 }
 EXPORT_SYMBOL_GPL(llist_nulls_multi_del);
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * llist_nulls_multi_walk_event - a point in a lockless walk where tests act
  * @head: the list being walked
  * @node: the node about to be entered
  *
  * Called after a pass has loaded the link to @node and before it reads
- * anything in @node.  Empty, and compiled away, unless KUnit is built in;
- * KUnit tests redirect it with kunit_activate_static_stub() to play the
- * writer on another CPU at exactly this point.
+ * anything in @node, only in kernels with KUnit.  KUnit tests redirect it
+ * with kunit_activate_static_stub() to play the writer on another CPU at
+ * exactly this point.
  */
-VISIBLE_IF_KUNIT void
-llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
-			     struct llist_nulls_multi_node *node)
+void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
+				  struct llist_nulls_multi_node *node)
 {
 	KUNIT_STATIC_STUB_REDIRECT(llist_nulls_multi_walk_event, head, node);
 }
 EXPORT_SYMBOL_IF_KUNIT(llist_nulls_multi_walk_event);
-
-enum llnm_pass_end {
-	LLNM_PASS_DONE,
-	LLNM_PASS_MOVED,
-	LLNM_PASS_REFUSED,
-	LLNM_PASS_UNSAFE,
-};
-
-/*
- * One lockless pass.  Returns how it ended, or the visitor's non-zero
- * value in *ret.  Every load of something a writer may change is marked, and
- * each slot is loaded with acquire so that a slot found cleared orders every
- * later load after the fill that preceded the clear.
- */
-static enum llnm_pass_end
-llnm_pass(const struct llist_nulls_multi_head *head, unsigned int cap,
-	  const struct llist_nulls_multi_walk *walk, void *arg,
-	  struct llist_nulls_multi_stats *st, int *ret)
-{
-	unsigned long nulls = llist_nulls_multi_nulls(head);
-	struct llist_nulls_multi_node *node;
-	unsigned long link = READ_ONCE(head->first);
-	unsigned int steps = 0;
-	u32 pos, npos, count;
-	void *entry;
-	int i;
-
-	*ret = 0;
-	if (!link)
-		return LLNM_PASS_DONE;
-	if (!(link & LLIST_NULLS_MULTI_MANY)) {
-		*ret = walk->visit((void *)link, arg);
-		return LLNM_PASS_DONE;
-	}
-
-	node = (struct llist_nulls_multi_node *)(link & ~LLIST_NULLS_MULTI_MANY);
-	llist_nulls_multi_walk_event(head, node);
-	if (!llnm_node_type_stable(node))
-		goto unsafe;
-	pos = READ_ONCE(node->pos);
-	st->max_pass_bound = max(st->max_pass_bound, pos + 1);
-
-	for (;;) {
-		steps++;
-		st->steps++;
-		st->max_pass_steps = max(st->max_pass_steps, steps);
-
-		/* Pairs with the release of a lower count in _del(). */
-		count = smp_load_acquire(&node->count);
-		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
-			/* Pairs with the fill-then-clear release in _del(). */
-			entry = smp_load_acquire(&node->entries[i]);
-			if (!entry)
-				continue;
-			*ret = walk->visit(entry, arg);
-			if (*ret)
-				return LLNM_PASS_DONE;
-		}
-
-		/* Order the link after the slots: see "Fill the hole". */
-		link = smp_load_acquire(&node->next);
-		if (link == nulls)
-			return LLNM_PASS_DONE;
-		/* Another list's nulls, or a node zeroed on its way to reuse. */
-		if ((link & LLIST_NULLS_MULTI_NULLS) || !link)
-			return LLNM_PASS_MOVED;
-
-		node = (struct llist_nulls_multi_node *)link;
-		llist_nulls_multi_walk_event(head, node);
-		if (!llnm_node_type_stable(node))
-			goto unsafe;
-		npos = READ_ONCE(node->pos);
-		if (npos >= pos)
-			return LLNM_PASS_REFUSED;
-		pos = npos;
-	}
-
-unsafe:
-	WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
-		  head, node);
-	return LLNM_PASS_UNSAFE;
-}
+#endif
 
 /**
  * llist_nulls_multi_walk_lockless - visit every entry without the lock
@@ -276,60 +202,15 @@ unsafe:
  * @walk: the visitor, the fallback, the pass limit and where to put stats
  * @arg: passed to @walk->visit and @walk->fallback
  *
- * Walks @head under rcu_read_lock(), concurrently with writers, over node
- * memory that must be type-stable (a %SLAB_TYPESAFE_BY_RCU cache holding
- * nodes of capacity @cap only).  A pass visits the first node first and
- * each node from its last slot down.  It starts again if it ends on a nulls
- * value that is not @head's (it was moved to another list) or meets a link
- * whose position is not below the current one; a pass follows only strictly
- * decreasing positions, so it enters at most p + 1 nodes, p being the
- * position it read in its first node.  After @walk->max_passes passes the
- * walk leaves the RCU read side and calls @walk->fallback.  With
- * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
- * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
+ * The out-of-line form of __llist_nulls_multi_walk_lockless(), which see.
  *
- * If the walk returns 0, every entry that was in the list for the whole
- * walk was visited at least once.  Entries added or removed meanwhile may or
- * may not be visited, an entry may be visited more than once, and an entry
- * may belong to another list with nodes of the same type: @walk->visit must
- * validate what it is given.  @walk->visit runs under rcu_read_lock() and
- * must not sleep.
- *
- * Return: 0 when a pass finished, the visitor's non-zero value if it ended
- * the walk, the fallback's value if the walk fell back, or -EAGAIN if it
- * could not finish and there is no fallback.
+ * Return: as __llist_nulls_multi_walk_lockless().
  */
 int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 				    unsigned int cap,
 				    const struct llist_nulls_multi_walk *walk,
 				    void *arg)
 {
-	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
-	struct llist_nulls_multi_stats local, *st = walk->stats ?: &local;
-	enum llnm_pass_end end;
-	int ret = 0;
-
-	*st = (struct llist_nulls_multi_stats){};
-	rcu_read_lock();
-	while (st->passes < max_passes) {
-		st->passes++;
-		end = llnm_pass(head, cap, walk, arg, st, &ret);
-		if (end == LLNM_PASS_DONE) {
-			rcu_read_unlock();
-			return ret;
-		}
-		if (end == LLNM_PASS_UNSAFE)
-			break;
-		if (end == LLNM_PASS_MOVED)
-			st->moved++;
-		else
-			st->refused++;
-	}
-	rcu_read_unlock();
-
-	st->fell_back = true;
-	if (!walk->fallback)
-		return -EAGAIN;
-	return walk->fallback(head, arg);
+	return __llist_nulls_multi_walk_lockless(head, cap, walk, arg);
 }
 EXPORT_SYMBOL_GPL(llist_nulls_multi_walk_lockless);

@@ -1227,8 +1227,9 @@ static int torture_walker(void *arg)
 		bitmap_zero(w->seen, MAX_ENTRIES);
 		/* Pairs with the writers' release: writes before s0 are seen. */
 		s0 = smp_load_acquire(&tt->seq);
-		if (llist_nulls_multi_walk_lockless(&tt->heads[w->list], KVM_CAP,
-						    &walk, w))
+		/* the inline form, with the visitor known at compile time */
+		if (__llist_nulls_multi_walk_lockless(&tt->heads[w->list], KVM_CAP,
+						      &walk, w))
 			atomic_inc(&tt->errors);
 
 		checked = 0;

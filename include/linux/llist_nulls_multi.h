@@ -24,6 +24,8 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
@@ -144,6 +146,23 @@ int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 #if IS_ENABLED(CONFIG_KUNIT)
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node);
+#else
+static inline void
+llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
+			     struct llist_nulls_multi_node *node)
+{
+}
+#endif
+#ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
+bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+				 const struct llist_nulls_multi_node *node);
+#else
+static inline bool
+__llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+			    const struct llist_nulls_multi_node *node)
+{
+	return true;
+}
 #endif
 
 /**
@@ -337,8 +356,10 @@ llist_nulls_multi_iter_first(const struct llist_nulls_multi_head *head,
 	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
 
 	iter->node = node;
-	if (!node)
+	if (!node) {
+		iter->slot = 0;
 		return (void *)head->first;
+	}
 	iter->slot = node->count - 1;
 	return node->entries[iter->slot];
 }
@@ -414,6 +435,151 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
 		node = (struct llist_nulls_multi_node *)next;
 	}
 	return count;
+}
+
+/* How a lockless pass ended. */
+#define __LLNM_PASS_DONE	0
+#define __LLNM_PASS_MOVED	1
+#define __LLNM_PASS_REFUSED	2
+#define __LLNM_PASS_UNSAFE	3
+
+/*
+ * One lockless pass.  Returns how it ended; the visitor's non-zero value
+ * goes to *ret.  Every load of something a writer may change is marked; the
+ * count, each slot and each link are loaded with acquire so that a walker that
+ * finds a lowered count or a cleared slot also finds the fill before it.
+ */
+static __always_inline int
+__llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
+			 unsigned int cap,
+			 const struct llist_nulls_multi_walk *walk, void *arg,
+			 struct llist_nulls_multi_stats *st, int *ret)
+{
+	unsigned long nulls = llist_nulls_multi_nulls(head);
+	unsigned long link = READ_ONCE(head->first);
+	struct llist_nulls_multi_node *node;
+	unsigned int steps = 0;
+	u32 pos, npos, count;
+	void *entry;
+	int i;
+
+	*ret = 0;
+	if (!link)
+		return __LLNM_PASS_DONE;
+	if (!(link & LLIST_NULLS_MULTI_MANY)) {
+		*ret = walk->visit((void *)link, arg);
+		return __LLNM_PASS_DONE;
+	}
+
+	node = (struct llist_nulls_multi_node *)(link & ~LLIST_NULLS_MULTI_MANY);
+	llist_nulls_multi_walk_event(head, node);
+	if (!__llist_nulls_multi_node_ok(head, node))
+		return __LLNM_PASS_UNSAFE;
+	pos = READ_ONCE(node->pos);
+	st->max_pass_bound = max(st->max_pass_bound, pos + 1);
+
+	for (;;) {
+		steps++;
+		st->steps++;
+		st->max_pass_steps = max(st->max_pass_steps, steps);
+
+		/* Pairs with the release of a lower count in _del(). */
+		count = smp_load_acquire(&node->count);
+		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
+			/* Pairs with the fill-then-clear release in _del(). */
+			entry = smp_load_acquire(&node->entries[i]);
+			if (!entry)
+				continue;
+			*ret = walk->visit(entry, arg);
+			if (*ret)
+				return __LLNM_PASS_DONE;
+		}
+
+		/* Order the link after the slots: see "Fill the hole". */
+		link = smp_load_acquire(&node->next);
+		if (link == nulls)
+			return __LLNM_PASS_DONE;
+		/* Another list's nulls, or a node zeroed on its way to reuse. */
+		if ((link & LLIST_NULLS_MULTI_NULLS) || !link)
+			return __LLNM_PASS_MOVED;
+
+		node = (struct llist_nulls_multi_node *)link;
+		llist_nulls_multi_walk_event(head, node);
+		if (!__llist_nulls_multi_node_ok(head, node))
+			return __LLNM_PASS_UNSAFE;
+		npos = READ_ONCE(node->pos);
+		if (npos >= pos)
+			return __LLNM_PASS_REFUSED;
+		pos = npos;
+	}
+}
+
+/**
+ * __llist_nulls_multi_walk_lockless - visit every entry without the lock
+ * @head: the list
+ * @cap: the capacity of the list's nodes
+ * @walk: the visitor, the fallback, the pass limit and where to put stats
+ * @arg: passed to @walk->visit and @walk->fallback
+ *
+ * The inline form of llist_nulls_multi_walk_lockless(), for hot callers: with
+ * a @walk known at compile time the visitor is inlined, not called through a
+ * pointer for every entry.
+ *
+ * Walks @head under rcu_read_lock(), concurrently with writers, over node
+ * memory that must be type-stable (a %SLAB_TYPESAFE_BY_RCU cache holding
+ * nodes of capacity @cap only).  A pass visits the first node first and
+ * each node from its last slot down.  It starts again if it ends on a nulls
+ * value that is not @head's (it was moved to another list) or meets a link
+ * whose position is not below the current one; a pass follows only strictly
+ * decreasing positions, so it enters at most p + 1 nodes, p being the
+ * position it read in its first node.  After @walk->max_passes passes the
+ * walk leaves the RCU read side and calls @walk->fallback.  With
+ * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
+ * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
+ *
+ * If the walk returns 0, every entry that was in the list for the whole
+ * walk was visited at least once.  Entries added or removed meanwhile may or
+ * may not be visited, an entry may be visited more than once, and an entry
+ * may belong to another list with nodes of the same type: @walk->visit must
+ * validate what it is given.  @walk->visit runs under rcu_read_lock() and
+ * must not sleep.
+ *
+ * Return: 0 when a pass finished, the visitor's non-zero value if it ended
+ * the walk, the fallback's value if the walk fell back, or -EAGAIN if it
+ * could not finish and there is no fallback.
+ */
+static __always_inline int
+__llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
+				  unsigned int cap,
+				  const struct llist_nulls_multi_walk *walk,
+				  void *arg)
+{
+	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
+	struct llist_nulls_multi_stats local, *st = walk->stats ?: &local;
+	int end, ret = 0;
+
+	*st = (struct llist_nulls_multi_stats){};
+	rcu_read_lock();
+	while (st->passes < max_passes) {
+		st->passes++;
+		end = __llist_nulls_multi_pass(head, cap, walk, arg, st, &ret);
+		if (end == __LLNM_PASS_DONE) {
+			rcu_read_unlock();
+			return ret;
+		}
+		if (end == __LLNM_PASS_UNSAFE)
+			break;
+		if (end == __LLNM_PASS_MOVED)
+			st->moved++;
+		else
+			st->refused++;
+	}
+	rcu_read_unlock();
+
+	st->fell_back = true;
+	if (!walk->fallback)
+		return -EAGAIN;
+	return walk->fallback(head, arg);
 }
 
 #endif /* _LINUX_LLIST_NULLS_MULTI_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace shim: RCU is liburcu's "memb" flavour (liburcu-dev), whose
+ * read-side lock is a per-thread counter and needs no signals.  Every thread
+ * that calls rcu_read_lock() must first call rcu_register_thread() and,
+ * before it exits, rcu_unregister_thread().
+ *
+ * _LGPL_SOURCE inlines the read-side primitives, as rcu_read_lock() is
+ * inlined in the kernel, so that benchmarks do not measure a library call.
+ */
+#ifndef _SHIM_LINUX_RCUPDATE_H
+#define _SHIM_LINUX_RCUPDATE_H
+
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE
+#endif
+#include <urcu/urcu-memb.h>
+
+static inline void rcu_register_thread(void)
+{
+	urcu_memb_register_thread();
+}
+
+static inline void rcu_unregister_thread(void)
+{
+	urcu_memb_unregister_thread();
+}
+
+static inline void rcu_read_lock(void)
+{
+	urcu_memb_read_lock();
+}
+
+static inline void rcu_read_unlock(void)
+{
+	urcu_memb_read_unlock();
+}
+
+static inline void synchronize_rcu(void)
+{
+	urcu_memb_synchronize_rcu();
+}
+
+#endif
