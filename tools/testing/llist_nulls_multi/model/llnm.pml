@@ -3,7 +3,7 @@
  * llnm.pml - a Promela model of llist_nulls_multi: the writers' add, remove
  * and destroy (lib/llist_nulls_multi.c, include/linux/llist_nulls_multi.h)
  * racing one lockless walker (llist_nulls_multi_walk_lockless() and its
- * llnm_pass()).  See README for what is modelled and how to run it.
+ * __llist_nulls_multi_pass()).  See README for what is modelled and how to run it.
  *
  * Memory is sequentially consistent here: every load and store the C code
  * marks (READ_ONCE, WRITE_ONCE, acquire, release) is one atomic step, and
@@ -502,7 +502,7 @@ proctype walker()
 	/* (the "skip"s below exist because a label may not name a d_step) */
 pass:
 	skip;
-	/* while (st->passes < max_passes) { st->passes++; llnm_pass() } */
+	/* while (st->passes < max_passes) { st->passes++; __llist_nulls_multi_pass() } */
 	d_step {
 		passes++;
 		steps = 0;
