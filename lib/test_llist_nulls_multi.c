@@ -1130,7 +1130,6 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 	destroy(t, &t->a);
 }
 
-
 /* ---- SMP torture -------------------------------------------------------- */
 
 /*
@@ -1151,7 +1150,7 @@ module_param(torture_ms, uint, 0444);
 MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
 
 struct torture {
-	spinlock_t lock;
+	spinlock_t lock;		/* the writers' lock */
 	struct llist_nulls_multi_head heads[TORTURE_LISTS];
 	/* under lock: the list each entry is on (-1: none), when it was added */
 	s8 where[MAX_ENTRIES];
