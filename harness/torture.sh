@@ -27,10 +27,11 @@ run() {
 	log "torture: $name, $cpus CPUs, ${ms} ms"
 	cd "$SRC"
 	set +e
-	# MTTCG, so that the vCPUs really run in parallel on the host's cores.
+	# MTTCG, so that the vCPUs really run in parallel on the host's cores;
+	# -cpu max has LA57, so the kernel runs with 5-level paging.
 	python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--build_dir="$dir" --kunitconfig="$HARNESS/kunitconfig" "${args[@]}" \
-		--qemu_args="-smp $cpus -accel tcg,thread=multi -m 1G" \
+		--qemu_args="-smp $cpus -accel tcg,thread=multi -cpu max -m 1G" \
 		--kernel_args="test_llist_nulls_multi.torture_ms=$ms" \
 		--jobs="$JOBS" --timeout=$((ms / 1000 + 900)) \
 		'llist_nulls_multi_torture' \
@@ -39,6 +40,8 @@ run() {
 	set -e
 	grep -E 'Testing complete|Elapsed' "$BUILD/torture-$name.log" || true
 	grep -ho 'llnm-torture.*' "$dir/test.log" 2>/dev/null | sed "s/^/$name: /" || true
+	grep -q 'llnm-torture 64-bit kernel, 5-level paging' "$dir/test.log" 2>/dev/null ||
+		echo "$name: note: not running with 5-level paging"
 	local reports
 	reports=$(grep -E 'BUG: KCSAN|BUG: KASAN|WARNING: possible|WARNING: suspicious RCU|ODEBUG:|INFO: task .* blocked|BUG: |WARNING: CPU' \
 		"$dir/test.log" 2>/dev/null | sort | uniq -c || true)

@@ -16,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/pgtable.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -1324,6 +1325,16 @@ static int torture_writer(void *arg)
 	return 0;
 }
 
+/* For the log: node addresses in a 5-level direct map have more bits set. */
+static int paging_levels(void)
+{
+#ifdef CONFIG_X86_5LEVEL
+	return pgtable_l5_enabled() ? 5 : 4;
+#else
+	return CONFIG_PGTABLE_LEVELS;
+#endif
+}
+
 static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
 {
 	struct torture *tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
@@ -1350,6 +1361,8 @@ static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
 	while (atomic_read(&tt->running))
 		msleep(20);
 
+	kunit_info(test, "llnm-torture %d-bit kernel, %d-level paging\n",
+		   BITS_PER_LONG, paging_levels());
 	kunit_info(test,
 		   "llnm-torture cpus=%u ms=%u writers=%d walkers=%d writes=%ld walks=%ld stable_checked=%ld passes=%ld steps=%ld moved=%ld refused=%ld fallbacks=%ld worst: passes=%d pass_steps=%d pass_bound=%d missed=%d overruns=%d\n",
 		   num_online_cpus(), torture_ms, nwriters, nwalkers,
