@@ -4,7 +4,11 @@
 
 out=$BUILD/series
 rm -rf "$out"
-git -C "$SRC" format-patch -q --cover-letter --thread --base=base \
+name=${SERIES_AUTHOR% <*}
+mail=${SERIES_AUTHOR#*<}
+mail=${mail%>}
+git -C "$SRC" -c user.name="$name" -c user.email="$mail" \
+	format-patch -q --cover-letter --thread --base=base \
 	-o "$out" base..series
 cover=$(ls "$out"/0000-cover-letter.patch)
 python3 - "$cover" "$HARNESS/cover-letter.txt" <<'PY'
