@@ -11,10 +11,10 @@
 #include <linux/export.h>
 #include <linux/llist_nulls_multi.h>
 #include <kunit/static_stub.h>
-#include <kunit/visibility.h>
 
 #ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 #include <linux/mm.h>
+/* For the cache's flags, in debug builds only, as lib/slub_kunit.c does. */
 #include "../mm/slab.h"
 
 /**
@@ -87,20 +87,31 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 	if (!node)
 		return -ENOMEM;
 
+	/*
+	 * A walker may still stand on @node from an earlier life.  The count is
+	 * released after the slots it covers, and the link after everything
+	 * this critical section wrote before it: a walker that follows the new
+	 * link from @node reaches a node set up earlier (say by the previous
+	 * add), not through the head word, and must find it whole.
+	 */
 	if (!first) {
 		/* One entry inline: it and @entry become the only node. */
 		WRITE_ONCE(node->entries[0], (void *)old);
 		WRITE_ONCE(node->entries[1], entry);
-		WRITE_ONCE(node->count, 2);
 		WRITE_ONCE(node->pos, 0);
-		WRITE_ONCE(node->next, llist_nulls_multi_nulls(head));
+		/* Release the count after the slots, see above. */
+		smp_store_release(&node->count, 2);
+		/* Release the link after all this section wrote, see above. */
+		smp_store_release(&node->next, llist_nulls_multi_nulls(head));
 		count = 1;
 	} else {
 		/* The first node is full: push a new one in front of it. */
 		WRITE_ONCE(node->entries[0], entry);
-		WRITE_ONCE(node->count, 1);
 		WRITE_ONCE(node->pos, first->pos + 1);
-		WRITE_ONCE(node->next, (unsigned long)first);
+		/* Release the count after the slots, see above. */
+		smp_store_release(&node->count, 1);
+		/* Release the link after all this section wrote, see above. */
+		smp_store_release(&node->next, (unsigned long)first);
 		count = (first->pos + 1) * cap;
 	}
 	/* Publish the whole node: pairs with the walker's dependent loads. */
@@ -158,7 +169,7 @@ found:
 	last = first->count - 1;
 	if (node != first || i != last)
 		WRITE_ONCE(node->entries[i], first->entries[last]);
-	/* Order the fill before the clear: see "Fill the hole" in the guide. */
+	/* Order the fill before the clear: see "fill the hole" in the guide. */
 	smp_store_release(&first->entries[last], NULL);
 	/* A walker that reads the lower count must then find the fill. */
 	smp_store_release(&first->count, last);
@@ -176,23 +187,24 @@ found:
 }
 EXPORT_SYMBOL_GPL(llist_nulls_multi_del);
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#if IS_ENABLED(CONFIG_LLIST_NULLS_MULTI_KUNIT_TEST)
 /**
  * llist_nulls_multi_walk_event - a point in a lockless walk where tests act
  * @head: the list being walked
  * @node: the node about to be entered
  *
  * Called after a pass has loaded the link to @node and before it reads
- * anything in @node, only in kernels with KUnit.  KUnit tests redirect it
- * with kunit_activate_static_stub() to play the writer on another CPU at
- * exactly this point.
+ * anything in @node, only in kernels that build the KUnit suite.  The suite
+ * redirects it with kunit_activate_static_stub() to play the writer on
+ * another CPU at exactly this point.  Exported without a namespace, so that
+ * modules using the inline walk link in such kernels.
  */
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node)
 {
 	KUNIT_STATIC_STUB_REDIRECT(llist_nulls_multi_walk_event, head, node);
 }
-EXPORT_SYMBOL_IF_KUNIT(llist_nulls_multi_walk_event);
+EXPORT_SYMBOL_GPL(llist_nulls_multi_walk_event);
 #endif
 
 /**

@@ -143,7 +143,7 @@ int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 				    unsigned int cap,
 				    const struct llist_nulls_multi_walk *walk,
 				    void *arg);
-#if IS_ENABLED(CONFIG_KUNIT)
+#if IS_ENABLED(CONFIG_LLIST_NULLS_MULTI_KUNIT_TEST)
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node);
 #else
@@ -285,8 +285,8 @@ llist_nulls_multi_need_node(const struct llist_nulls_multi_head *head,
  * an empty head.  Entries already in the list do not move.
  *
  * Return: the number of entries the list held before, or -EINVAL for an
- * invalid @entry or @cap, or -ENOMEM if a node was needed and @node is NULL.
- * On error the list is unchanged.
+ * invalid @entry or (when a node is needed) a @cap below 2, or -ENOMEM if a
+ * node was needed and @node is NULL.  On error the list is unchanged.
  */
 static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 					void *entry, unsigned int cap,
@@ -309,7 +309,8 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 		count = first->count;
 		/* Publish: pairs with the walker's acquire load of the slot. */
 		smp_store_release(&first->entries[count], entry);
-		WRITE_ONCE(first->count, count + 1);
+		/* A walker that reads the new count finds the slot filled. */
+		smp_store_release(&first->count, count + 1);
 		return first->pos * cap + count;
 	}
 
@@ -495,7 +496,7 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 				return __LLNM_PASS_DONE;
 		}
 
-		/* Order the link after the slots: see "Fill the hole". */
+		/* Order the link after the slots: see "fill the hole". */
 		link = smp_load_acquire(&node->next);
 		if (link == nulls)
 			return __LLNM_PASS_DONE;
@@ -532,8 +533,10 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
  * value that is not @head's (it was moved to another list) or meets a link
  * whose position is not below the current one; a pass follows only strictly
  * decreasing positions, so it enters at most p + 1 nodes, p being the
- * position it read in its first node.  After @walk->max_passes passes the
- * walk leaves the RCU read side and calls @walk->fallback.  With
+ * position it read in its first node (which, if that node was reused
+ * meanwhile, is bounded by the longest list sharing the node cache).  After
+ * @walk->max_passes passes the walk leaves the RCU read side and calls
+ * @walk->fallback.  @head must stay valid until the walk returns.  With
  * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
  * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
  *
