@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# kvm-run.sh BZIMAGE LABEL SET [TIMEOUT]
+# Boot BZIMAGE in QEMU TCG (-accel tcg,thread=single -cpu max: emulated AMD
+# SVM, so kvm_amd loads) with shadow paging forced (kvm_amd.npt=0
+# kvm.tdp_mmu=0), run the KVM selftests of harness/kvm/tests.list (SET: all,
+# or check for the lines tagged @check) from a busybox-static initramfs, and
+# print one line per test: "name result seconds".  Results come from the
+# guest's serial log (build/kvm-run/LABEL.log), never from QEMU's exit code.
+# Exits non-zero if the log shows a kernel warning, oops or panic, or if the
+# guest did not finish.
+. "$(dirname "$0")/common.sh"
+
+kernel=${1:?usage: kvm-run.sh BZIMAGE LABEL SET [TIMEOUT]}
+label=${2:?}
+set_=${3:?}
+per_test=${4:-600}
+apt_need busybox-static qemu-system-x86 cpio
+
+st=$BUILD/kvm-selftests
+run=$BUILD/kvm-run
+root=$run/root-$label
+mkdir -p "$run"
+rm -rf "$root"
+mkdir -p "$root"/{bin,proc,sys,dev,tmp,tests}
+cp /bin/busybox "$root/bin/busybox"
+
+# The run list: program and arguments, tags stripped.
+grep -Ev '^\s*(#|$)' "$HARNESS/kvm/tests.list" | while read -r line; do
+	if [ "$set_" = check ] && ! grep -qw '@check' <<<"$line"; then
+		continue
+	fi
+	sed -E 's/ ?@[a-z]+//g' <<<"$line"
+done >"$root/tests/run.list"
+[ -s "$root/tests/run.list" ] || die "no tests selected for set '$set_'"
+while read -r prog _; do
+	[ -x "$st/$prog" ] || die "selftest $prog is not built (make kvm-selftests builds it)"
+	mkdir -p "$root/tests/$(dirname "$prog")"
+	cp "$st/$prog" "$root/tests/$prog"
+done <"$root/tests/run.list"
+
+cat >"$root/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+echo "@@@ BOOTED \$(uname -r) npt=\$(cat /sys/module/kvm_amd/parameters/npt) tdp_mmu=\$(cat /sys/module/kvm/parameters/tdp_mmu)"
+[ -c /dev/kvm ] || echo "@@@ NO-KVM"
+cd /tests
+while read -r prog args; do
+	s=\$(date +%s)
+	timeout $per_test ./\$prog \$args </dev/null >/tmp/out 2>&1
+	rc=\$?
+	e=\$(date +%s)
+	sed "s|^|[\$prog] |" /tmp/out | tail -n 40
+	echo "@@@ RESULT \$prog rc=\$rc secs=\$((e - s))"
+done <run.list
+for n in pte_list_desc kvm_rmap_node kvm_parent_pte_node; do
+	d=/sys/kernel/slab/\$n
+	[ -e \$d ] && echo "@@@ SLAB \$n object_size=\$(cat \$d/object_size) slab_size=\$(cat \$d/slab_size) objs_per_slab=\$(cat \$d/objs_per_slab) total_objects=\$(cat \$d/total_objects)"
+done
+echo "@@@ DONE"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs-$label.cpio.gz"
+
+log="$run/$label.log"
+ntests=$(wc -l <"$root/tests/run.list")
+log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
+timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
+	-accel tcg,thread=single -cpu max -smp 2 -m 3G \
+	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
+	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic kvm_amd.npt=0 kvm.tdp_mmu=0" \
+	-nographic -no-reboot -serial "file:$log" -monitor none </dev/null >"$run/$label.qemu.log" 2>&1 || true
+
+bad=0
+grep -q '@@@ BOOTED' "$log" || { echo "$label: the guest did not boot" >&2; bad=1; }
+if grep -q '@@@ BOOTED' "$log" && ! grep -q '@@@ BOOTED.* npt=N tdp_mmu=N' "$log"; then
+	echo "$label: shadow paging was not in force: $(grep '@@@ BOOTED' "$log")" >&2
+	bad=1
+fi
+grep -q '@@@ NO-KVM' "$log" && { echo "$label: no /dev/kvm in the guest" >&2; bad=1; }
+while read -r prog _; do
+	line=$(grep -a "@@@ RESULT $prog " "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		res=MISSING secs=-
+	else
+		rc=$(sed -E 's/.* rc=([0-9]+).*/\1/' <<<"$line")
+		secs=$(sed -E 's/.* secs=([0-9]+).*/\1/' <<<"$line")
+		case $rc in
+		0) res=PASS ;;
+		4) res=SKIP ;;
+		124 | 143) res=TIMEOUT ;;
+		*) res="FAIL(rc=$rc)" ;;
+		esac
+	fi
+	echo "$prog $res $secs"
+done <"$root/tests/run.list"
+if grep -aEq 'WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection' "$log"; then
+	echo "$label: kernel problem in the log:" >&2
+	grep -aE -m5 'WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection' "$log" >&2
+	bad=1
+fi
+grep -q '@@@ DONE' "$log" || { echo "$label: the guest did not finish the list" >&2; bad=1; }
+exit $bad

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make kvm-selftests: build the stock and the converted bzImage (KVM,
+# KVM_AMD, KVM_INTEL), build the KVM selftests of harness/kvm/tests.list,
+# boot each kernel in QEMU TCG under shadow paging and run them all, then
+# print the two columns side by side.  Fails if the converted kernel fails
+# a test the stock one passes, or if either log shows a kernel problem.
+#   kvm-selftests.sh [SET]    SET: all (default) or check
+. "$(dirname "$0")/common.sh"
+
+set_=${1:-all}
+stock=$(bash "$HARNESS/kvm.sh" stock)
+conv=$(bash "$HARNESS/kvm.sh" converted)
+bash "$HARNESS/selftests.sh" >/dev/null
+
+rc=0
+bash "$HARNESS/kvm-run.sh" "$stock" stock "$set_" >"$BUILD/kvm-run/stock.results" || rc=1
+bash "$HARNESS/kvm-run.sh" "$conv" converted "$set_" >"$BUILD/kvm-run/converted.results" || rc=1
+
+printf '\n%-52s %-14s %-14s\n' "KVM selftest (kvm_amd.npt=0 kvm.tdp_mmu=0)" "stock" "converted"
+printf '%-52s %-14s %-14s\n' "----------------------------------------------------" "-----" "---------"
+while read -r prog s ss; do
+	read -r _ c cs < <(grep -F "$prog " "$BUILD/kvm-run/converted.results" | head -n 1)
+	printf '%-52s %-14s %-14s\n' "$prog" "$s ${ss}s" "${c:-MISSING} ${cs:-}s"
+	if [ "$s" = PASS ] && [ "${c:-}" != PASS ]; then
+		echo "REGRESSION: $prog passes on stock, ${c:-MISSING} on converted"
+		rc=1
+	fi
+done <"$BUILD/kvm-run/stock.results"
+echo
+for k in stock converted; do
+	echo "$k: $(grep -a 'write-protect rounds' "$BUILD/kvm-run/$k.log" | sed 's/^.*write-protect/write-protect/' | head -n 1)"
+	grep -a '^@@@ SLAB ' "$BUILD/kvm-run/$k.log" | sed "s/^@@@ SLAB /$k: slab /"
+done
+exit $rc
