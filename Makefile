@@ -3,7 +3,7 @@
 
 H := harness
 
-.PHONY: all prepare kunit check series kvm-selftests torture bench model stress clean
+.PHONY: all prepare kunit check series kvm-selftests kvm-bench torture bench model stress clean
 
 all: kunit
 
@@ -33,6 +33,9 @@ stress:
 
 kvm-selftests: prepare
 	@bash $(H)/kvm-selftests.sh all
+
+kvm-bench: prepare
+	@bash $(H)/kvm-ab.sh
 
 clean:
 	rm -rf build

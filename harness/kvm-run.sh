@@ -24,12 +24,17 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,tests}
 cp /bin/busybox "$root/bin/busybox"
 
-# The run list: program and arguments, tags stripped.
+# The run list: program and arguments, tags stripped.  SET ab: the lines
+# tagged @ab, each AB_REPS times (default 5).
 grep -Ev '^\s*(#|$)' "$HARNESS/kvm/tests.list" | while read -r line; do
-	if [ "$set_" = check ] && ! grep -qw '@check' <<<"$line"; then
-		continue
-	fi
-	sed -E 's/ ?@[a-z]+//g' <<<"$line"
+	case $set_ in
+	check | ab) grep -qw "@$set_" <<<"$line" || continue ;;
+	all) ;;
+	*) die "unknown set '$set_'" ;;
+	esac
+	for _ in $(seq "$([ "$set_" = ab ] && echo "${AB_REPS:-5}" || echo 1)"); do
+		sed -E 's/ ?@[a-z]+//g' <<<"$line"
+	done
 done >"$root/tests/run.list"
 [ -s "$root/tests/run.list" ] || die "no tests selected for set '$set_'"
 while read -r prog _; do

@@ -279,8 +279,9 @@ int main(int argc, char *argv[])
 	vcpu_args_set(vcpu, 2, table_gpa[0], table_gpa[1]);
 
 	expect_sync(vcpu, STAGE_BUILT);
-	pr_info("built: %d SPTEs on 2 data pages, %d parent_ptes on 2 tables\n",
-		NR_TABLES * PTRS, NR_REGIONS);
+	pr_info("built: %d SPTEs map page 0 and %d page 1; %d parent_ptes on each of %d tables\n",
+		PTRS + SPLIT_INDEX, PTRS - SPLIT_INDEX,
+		NR_REGIONS / NR_TABLES, NR_TABLES);
 
 	/* Write-protect every SPTE of the slot through the rmaps. */
 	t0 = now();

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Show that shadow_rmap_test can fail: for each harness/kvm/mutants/*.mut,
+# apply the deliberate bug to the converted KVM, build it, boot it under
+# shadow paging and run shadow_rmap_test, which must fail; then put the
+# tree back and rebuild.  Fails if a mutant survives.
+. "$(dirname "$0")/common.sh"
+
+r=0
+for m in "$HARNESS"/kvm/mutants/*.mut; do
+	name=$(basename "$m" .mut)
+	python3 "$HARNESS/mutate.py" "$m" "$SRC" || { r=1; continue; }
+	f=$(sed -n 's/^file: *//p' "$m")
+	if img=$(bash "$HARNESS/kvm.sh" converted); then
+		AB_REPS=1 bash "$HARNESS/kvm-run.sh" "$img" "mutant-$name" ab >"$BUILD/kvm-run/mutant-$name.results"
+		if grep -q '^x86_64/shadow_rmap_test PASS' "$BUILD/kvm-run/mutant-$name.results"; then
+			echo "SURVIVED: $name"
+			r=1
+		else
+			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
+			grep -a -m1 -E 'not logged|Assertion|KVM_BUG|BUG:|WARNING:' \
+				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /'
+		fi
+	else
+		echo "mutant $name does not build"
+		r=1
+	fi
+	git -C "$SRC" checkout -q -- "$f"
+done
+bash "$HARNESS/kvm.sh" converted >/dev/null || r=1
+exit $r
