@@ -282,6 +282,15 @@ int main(int argc, char *argv[])
 	pr_info("built: %d SPTEs map page 0 and %d page 1; %d parent_ptes on each of %d tables\n",
 		PTRS + SPLIT_INDEX, PTRS - SPLIT_INDEX,
 		NR_REGIONS / NR_TABLES, NR_TABLES);
+	if (!kvm_is_tdp_enabled()) {
+		/* The count before the last add: page 0's rmap reached 960. */
+		uint64_t max_rmap = vm_get_stat(vm, "max_mmu_rmap_size");
+
+		pr_info("max_mmu_rmap_size: %lu\n", max_rmap);
+		TEST_ASSERT(max_rmap >= PTRS + SPLIT_INDEX - 1,
+			    "the longest rmap held %lu SPTEs, expected %d",
+			    max_rmap + 1, PTRS + SPLIT_INDEX);
+	}
 
 	/* Write-protect every SPTE of the slot through the rmaps. */
 	t0 = now();
