@@ -21,6 +21,7 @@ series: prepare
 
 torture: prepare
 	@bash $(H)/torture.sh all
+	@bash $(H)/kunit-i386.sh
 
 model:
 	@bash $(H)/model.sh

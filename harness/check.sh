@@ -85,17 +85,6 @@ mutants() {
 	return $out
 }
 
-# The same suites on a 32-bit kernel (i386 QEMU).
-kunit_i386() {
-	apt_need qemu-system-x86
-	cd "$SRC" || return 1
-	python3 tools/testing/kunit/kunit.py run --arch=i386 \
-		--build_dir="$BUILD/kunit-i386" --kunitconfig="$HARNESS/kunitconfig" \
-		--jobs="$JOBS" --timeout=600 'llist_nulls_multi*' || return 1
-	grep -h 'llnm-torture [0-9]*-bit' "$BUILD/kunit-i386/test.log"
-	grep -q 'llnm-torture 32-bit kernel' "$BUILD/kunit-i386/test.log"
-}
-
 checkpatch_files() {
 	cd "$SRC" || return 1
 	local f r=0
@@ -205,11 +194,11 @@ if [ $failed -eq 0 ]; then
 	step sparse-w1-mmu sparse_w1_mmu
 	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:'
 	step kvm-selftests-shadow kvm_selftests_check
+	SUMMARY='killed|SURVIVED|not logged|does not build'
+	step kvm-mutant bash "$HARNESS/kvm-mutant.sh"
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
 	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
 	step htmldocs-core-api htmldocs
-	SUMMARY='Testing complete|llnm-torture [0-9]+-bit'
-	step kunit-i386-qemu kunit_i386
 	SUMMARY='^(stress:|walkers:|audits:|worst:|violations:)'
 	step userspace-stress-and-tsan bash "$HARNESS/stress.sh" 3
 	SUMMARY='PASS|FAIL|states|errors'

@@ -17,7 +17,7 @@ for m in "$HARNESS"/kvm/mutants/*.mut; do
 			r=1
 		else
 			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
-			grep -a -m1 -E 'not logged|Assertion|KVM_BUG|BUG:|WARNING:' \
+			grep -a -m1 -E 'not logged|expected|KVM_BUG|BUG:|WARNING:' \
 				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /'
 		fi
 	else
