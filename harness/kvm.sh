@@ -1,26 +1,18 @@
 #!/usr/bin/env bash
-# Build an x86_64 bzImage with KVM (KVM, KVM_AMD, KVM_INTEL) out of tree.
-#   kvm.sh stock      base tree (a git worktree at tag 'base') -> build/kvm-stock
-#   kvm.sh converted  the series (build/linux)                 -> build/kvm
-# Prints the bzImage path on stdout.  Incremental after the first build.
+# Build an x86_64 bzImage with KVM (KVM, KVM_AMD, KVM_INTEL) out of tree, in
+# build/kvm, from build/linux.
+#   kvm.sh converted  the series (branch 'series')
+#   kvm.sh stock      the base tree (tag 'base'): checks it out, builds,
+#                     keeps the image, and checks the series out again
+# Both share build/kvm, so switching costs an incremental build.  Prints
+# the bzImage path on stdout (for stock, a copy in build/kvm-images/).
 . "$(dirname "$0")/common.sh"
 
 which=${1:?usage: kvm.sh stock|converted}
+tree=$SRC
+out=$BUILD/kvm
 case $which in
-stock)
-	tree=$BUILD/linux-stock
-	out=$BUILD/kvm-stock
-	if [ ! -f "$tree/Makefile" ]; then
-		log "checking out the base tree into build/linux-stock"
-		rm -rf "$tree"
-		git -C "$SRC" worktree prune
-		git -C "$SRC" worktree add -q --detach "$tree" base
-	fi
-	;;
-converted)
-	tree=$SRC
-	out=$BUILD/kvm
-	;;
+stock | converted) ;;
 *) die "usage: kvm.sh stock|converted" ;;
 esac
 
@@ -52,6 +44,16 @@ if [ "$(cat "$out/.recipe" 2>/dev/null)" != "${RECIPE[*]}" ]; then
 	done
 	echo "${RECIPE[*]}" >"$out/.recipe"
 fi
-log "building $which bzImage (build/$(basename "$out"))"
-make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" bzImage >&2
-echo "$out/arch/x86/boot/bzImage"
+if [ "$which" = stock ]; then
+	trap 'git -C "$SRC" checkout -q series' EXIT
+	git -C "$SRC" checkout -q base
+fi
+log "building $which bzImage (build/kvm, $(git -C "$SRC" describe --all --always HEAD))"
+make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage >&2
+if [ "$which" = stock ]; then
+	mkdir -p "$BUILD/kvm-images"
+	cp "$out/arch/x86/boot/bzImage" "$BUILD/kvm-images/stock-bzImage"
+	echo "$BUILD/kvm-images/stock-bzImage"
+else
+	echo "$out/arch/x86/boot/bzImage"
+fi
