@@ -26,6 +26,23 @@ while read -r prog s ss; do
 		rc=1
 	fi
 done <"$BUILD/kvm-run/stock.results"
+# KVM's debugfs rmap histogram, printed by shadow_rmap_test after it built
+# its lists: pte_list_count() must give the stock numbers.
+for k in stock converted; do
+	grep -a 'mmu_rmaps_stat:' "$BUILD/kvm-run/$k.log" | sed 's/^.*mmu_rmaps_stat: //' >"$BUILD/kvm-run/$k.rmaps"
+done
+echo
+if [ ! -s "$BUILD/kvm-run/stock.rmaps" ]; then
+	echo "debugfs mmu_rmaps_stat: not printed"
+	rc=1
+elif cmp -s "$BUILD/kvm-run/stock.rmaps" "$BUILD/kvm-run/converted.rmaps"; then
+	echo "debugfs mmu_rmaps_stat after shadow_rmap_test built its lists, the same on both kernels:"
+	sed 's/^/  /' "$BUILD/kvm-run/stock.rmaps"
+else
+	echo "debugfs mmu_rmaps_stat differs:"
+	diff "$BUILD/kvm-run/stock.rmaps" "$BUILD/kvm-run/converted.rmaps"
+	rc=1
+fi
 echo
 for k in stock converted; do
 	echo "$k: $(grep -a 'write-protect rounds' "$BUILD/kvm-run/$k.log" | sed 's/^.*write-protect/write-protect/' | head -n 1)"

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include "kvm_util.h"
@@ -209,6 +210,22 @@ static void expect_ucall(struct kvm_vcpu *vcpu, uint64_t cmd, uint64_t stage)
 			    stage, uc.args[1]);
 }
 
+/* Print KVM's rmap histogram from debugfs, if debugfs is mounted. */
+static void print_rmaps_stat(struct kvm_vm *vm)
+{
+	char path[96], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/kvm/%d-%d/mmu_rmaps_stat", getpid(), vm->fd);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		pr_info("mmu_rmaps_stat: %s", line);
+	fclose(f);
+}
+
 static void expect_sync(struct kvm_vcpu *vcpu, uint64_t stage)
 {
 	expect_ucall(vcpu, UCALL_SYNC, stage);
@@ -291,6 +308,7 @@ int main(int argc, char *argv[])
 			    "the longest rmap held %lu SPTEs, expected %d",
 			    max_rmap + 1, PTRS + SPLIT_INDEX);
 	}
+	print_rmaps_stat(vm);
 
 	/* Write-protect every SPTE of the slot through the rmaps. */
 	t0 = now();
