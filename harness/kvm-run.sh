@@ -73,12 +73,15 @@ chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs-$label.cpio.gz"
 
 log="$run/$label.log"
+# mem=3000M: a multiple of 64 pages, so that the page_idle bitmap has no
+# partial last word (page_idle_bitmap_read() returns 0 bytes for one, and
+# access_tracking_perf_test fails whenever its memory lands there).
 ntests=$(wc -l <"$root/tests/run.list")
 log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp 2 -m 3G \
 	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
-	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic kvm_amd.npt=0 kvm.tdp_mmu=0" \
+	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M kvm_amd.npt=0 kvm.tdp_mmu=0" \
 	-nographic -no-reboot -serial "file:$log" -monitor none </dev/null >"$run/$label.qemu.log" 2>&1 || true
 
 bad=0
