@@ -21,6 +21,11 @@ is_kvm() {
 	git -C "$SRC" diff --name-only "$1^" "$1" | grep -Eq '^(arch/x86/kvm/|arch/x86/include/asm/kvm|tools/testing/selftests/kvm/)'
 }
 
+# x86_64 with KVM, in build/kvm, from whatever is checked out.
+build_kvm() {
+	make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage
+}
+
 # mmu_report NAME: size and sparse/W=1 warnings of mmu.o as built now.
 mmu_report() {
 	local o=$BUILD/kvm
@@ -51,8 +56,7 @@ for c in "${commits[@]}"; do
 	git -C "$SRC" checkout -q "$c"
 	if is_kvm "$c"; then
 		echo "[$n] x86_64+KVM: $subj"
-		make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage ||
-			{ echo "FAILED to build after patch $n"; exit 1; }
+		build_kvm || { echo "FAILED to build after patch $n"; exit 1; }
 		if git -C "$SRC" diff --name-only "$c^" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
 			bash "$HARNESS/selftests.sh" >/dev/null ||
 				{ echo "FAILED to build the selftests after patch $n"; exit 1; }
@@ -65,8 +69,7 @@ for c in "${commits[@]}"; do
 			{ echo "FAILED to build after patch $n"; exit 1; }
 		if [ -n "$first_kvm" ] && [ "$(git -C "$SRC" rev-parse "$first_kvm^")" = "$c" ]; then
 			echo "[$n] x86_64+KVM (stock KVM, for comparison): $subj"
-			make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage ||
-				{ echo "FAILED to build x86_64 after patch $n"; exit 1; }
+			build_kvm || { echo "FAILED to build x86_64 after patch $n"; exit 1; }
 			mmu_report stock || exit 1
 		fi
 	fi

@@ -155,7 +155,7 @@ sparse_w1_mmu() {
 
 # Boot the converted kernel under shadow paging and run the @check tests.
 kvm_selftests_check() {
-	local st conv r=0
+	local conv r=0
 	bash "$HARNESS/selftests.sh" >/dev/null || return 1
 	conv=$BUILD/kvm/arch/x86/boot/bzImage
 	bash "$HARNESS/kvm-run.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1

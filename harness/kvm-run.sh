@@ -73,11 +73,11 @@ chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs-$label.cpio.gz"
 
 log="$run/$label.log"
+ntests=$(wc -l <"$root/tests/run.list")
+log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 # mem=3000M: a multiple of 64 pages, so that the page_idle bitmap has no
 # partial last word (page_idle_bitmap_read() returns 0 bytes for one, and
 # access_tracking_perf_test fails whenever its memory lands there).
-ntests=$(wc -l <"$root/tests/run.list")
-log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp 2 -m 3G \
 	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
@@ -107,9 +107,10 @@ while read -r prog _; do
 	fi
 	echo "$prog $res $secs"
 done <"$root/tests/run.list"
-if grep -aEq 'WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection' "$log"; then
+problems='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection'
+if grep -aEq "$problems" "$log"; then
 	echo "$label: kernel problem in the log:" >&2
-	grep -aE -m5 'WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection' "$log" >&2
+	grep -aE -m5 "$problems" "$log" >&2
 	bad=1
 fi
 grep -q '@@@ DONE' "$log" || { echo "$label: the guest did not finish the list" >&2; bad=1; }
