@@ -3,7 +3,8 @@
 
 H := harness
 
-.PHONY: all prepare kunit check series kvm-selftests kvm-bench torture bench model stress clean
+.PHONY: all prepare kunit check series kvm-selftests kvm-bench torture bench model stress \
+	litmus weak clean-room clean
 
 all: kunit
 
@@ -31,6 +32,15 @@ bench:
 
 stress:
 	@bash $(H)/stress.sh
+
+litmus:
+	@bash $(H)/litmus.sh
+
+weak:
+	@bash $(H)/weak.sh
+
+clean-room:
+	@bash $(H)/clean-room.sh
 
 kvm-selftests: prepare
 	@bash $(H)/kvm-selftests.sh all

@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # Build the tree after every patch of the series: UML (with the KUnit
 # config) for patches that touch no KVM file, x86_64 with KVM for the KVM
-# ones.  Fails if any step does not build.  On the way it keeps, for the
-# commit before the first KVM patch (stock KVM) and for the tip:
-#   build/kvm-sizes/{stock,converted}.size   size of mmu.o and the library
-#   build/kvm-sizes/{stock,converted}.sparse sparse C=2 + W=1 on mmu.o
-# Needs build/uml and build/kvm configured (kunit.sh, kvm.sh converted).
+# ones, and x86_64 with KVM once more at the commit before the first KVM
+# patch (stock KVM).  Fails if any step does not build.  Configures
+# build/uml and build/kvm first if no earlier step did (kunit.sh, kvm.sh).
 . "$(dirname "$0")/common.sh"
 
-[ -f "$BUILD/uml/.config" ] || die "build/uml is not configured: run harness/kunit.sh first"
-[ -f "$BUILD/kvm/.config" ] || die "build/kvm is not configured: run harness/kvm.sh converted first"
-out=$BUILD/kvm-sizes
-mkdir -p "$out"
+[ -f "$BUILD/uml/.config" ] || bash "$HARNESS/kunit.sh" >/dev/null ||
+	die "cannot configure build/uml (bash harness/kunit.sh)"
+[ -f "$BUILD/kvm/.config" ] || bash "$HARNESS/kvm.sh" converted >/dev/null ||
+	die "cannot configure build/kvm (bash harness/kvm.sh converted)"
 umlcfg=$(mktemp)
 cp "$BUILD/uml/.config" "$umlcfg"
 tip=$(git -C "$SRC" rev-parse series)
@@ -24,24 +22,6 @@ is_kvm() {
 # x86_64 with KVM, in build/kvm, from whatever is checked out.
 build_kvm() {
 	make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage
-}
-
-# mmu_report NAME: size and sparse/W=1 warnings of mmu.o as built now.
-mmu_report() {
-	local o=$BUILD/kvm
-	size "$o/arch/x86/kvm/mmu/mmu.o" >"$out/$1.size"
-	if [ "$1" = converted ]; then
-		size "$o/lib/llist_nulls_multi.o" | tail -n 1 >>"$out/$1.size" || return 1
-	fi
-	# C=2 checks mmu.c whether or not it is rebuilt; W=1 rebuilds it.
-	make -C "$SRC" O="$o" ARCH=x86_64 C=2 W=1 arch/x86/kvm/mmu/mmu.o >"$out/$1.sparse.raw" 2>&1 ||
-		{ cat "$out/$1.sparse.raw"; return 1; }
-	grep -q ' CHECK .*mmu.c' "$out/$1.sparse.raw" || { echo "sparse did not check mmu.c"; return 1; }
-	# warnings with their text, line numbers dropped, so stock and converted compare
-	grep -E '(warning|error):' "$out/$1.sparse.raw" |
-		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort >"$out/$1.sparse"
-	# and build it back without W=1
-	make -s -C "$SRC" O="$o" ARCH=x86_64 arch/x86/kvm/mmu/mmu.o
 }
 
 mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..series)
@@ -70,10 +50,8 @@ for c in "${commits[@]}"; do
 		if [ -n "$first_kvm" ] && [ "$(git -C "$SRC" rev-parse "$first_kvm^")" = "$c" ]; then
 			echo "[$n] x86_64+KVM (stock KVM, for comparison): $subj"
 			build_kvm || { echo "FAILED to build x86_64 after patch $n"; exit 1; }
-			mmu_report stock || exit 1
 		fi
 	fi
 done
 [ "$(git -C "$SRC" rev-parse HEAD)" = "$tip" ] || die "did not end at the tip"
-[ -n "$first_kvm" ] && { mmu_report converted || exit 1; }
 echo "all ${#commits[@]} patches build"

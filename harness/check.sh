@@ -139,20 +139,6 @@ kvm_build() {
 	bash "$HARNESS/kvm.sh" converted
 }
 
-# sparse C=2 and W=1 on mmu.o: no warning the stock mmu.c does not have.
-# bisect.sh left both lists (line numbers dropped) and the sizes.
-sparse_w1_mmu() {
-	local d=$BUILD/kvm-sizes new
-	[ -s "$d/stock.sparse.raw" ] && [ -s "$d/converted.sparse.raw" ] ||
-		{ echo "no sparse output: did series-bisect-build run?"; return 1; }
-	echo "stock mmu.o: $(wc -l <"$d/stock.sparse") warning(s); converted: $(wc -l <"$d/converted.sparse")"
-	new=$(comm -13 "$d/stock.sparse" "$d/converted.sparse")
-	[ -z "$new" ] || { echo "new warnings:"; echo "$new"; return 1; }
-	echo "sizes (text data bss dec hex file):"
-	echo "stock:     $(tail -n 1 "$d/stock.size")"
-	tail -n 2 "$d/converted.size" | sed 's/^/converted: /'
-}
-
 # Boot the converted kernel under shadow paging and run the @check tests.
 kvm_selftests_check() {
 	local conv r=0
@@ -191,7 +177,7 @@ if [ $failed -eq 0 ]; then
 	SUMMARY='^\[[0-9]+\]|patches build|FAILED'
 	step series-bisect-build bash "$HARNESS/bisect.sh"
 	SUMMARY='warning|stock|converted|sizes'
-	step sparse-w1-mmu sparse_w1_mmu
+	step sparse-w1-mmu bash "$HARNESS/mmu-compare.sh"
 	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:'
 	step kvm-selftests-shadow kvm_selftests_check
 	SUMMARY='killed|SURVIVED|not logged|does not build'
@@ -203,6 +189,10 @@ if [ $failed -eq 0 ]; then
 	step userspace-stress-and-tsan bash "$HARNESS/stress.sh" 3
 	SUMMARY='PASS|FAIL|states|errors'
 	step spin-model-and-mutants bash "$HARNESS/model.sh"
+	SUMMARY='^(ok|FAIL) .*-old|^FAIL|^litmus:'
+	step lkmm-litmus-herd7 bash "$HARNESS/litmus.sh"
+	SUMMARY='^scenario|^random:|^weak:|killed|SURVIVED|FAIL'
+	step weak-memory-adversary bash "$HARNESS/weak.sh"
 	SUMMARY='llnm-torture|Testing complete|report'
 	step smp-kcsan-torture bash "$HARNESS/torture.sh" kcsan 10000 2
 fi

@@ -32,5 +32,5 @@ apt_need() {
 		{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
 }
 
-# The packages any kernel build here needs.
-BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils)
+# The packages any kernel build here needs (rsync: headers_install).
+BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)

@@ -5,6 +5,7 @@
 # tree back and rebuild.  Fails if a mutant survives.
 . "$(dirname "$0")/common.sh"
 
+bash "$HARNESS/selftests.sh" >/dev/null || die "cannot build the KVM selftests (bash harness/selftests.sh)"
 r=0
 for m in "$HARNESS"/kvm/mutants/*.mut; do
 	name=$(basename "$m" .mut)

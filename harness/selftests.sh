@@ -4,7 +4,8 @@
 # binaries to build/kvm-selftests.  Prints the binaries' directory.
 . "$(dirname "$0")/common.sh"
 
-apt_need "${BUILD_DEPS[@]}"
+# file: the check that each binary is static
+apt_need "${BUILD_DEPS[@]}" file
 hdr=$BUILD/kvm-headers
 out=$BUILD/kvm-selftests
 mkdir -p "$hdr" "$out"

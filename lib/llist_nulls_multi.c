@@ -88,16 +88,22 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 		return -ENOMEM;
 
 	/*
-	 * A walker may still stand on @node from an earlier life.  The count is
-	 * released after the slots it covers, and the link after everything
-	 * this critical section wrote before it: a walker that follows the new
-	 * link from @node reaches a node set up earlier (say by the previous
-	 * add), not through the head word, and must find it whole.
+	 * A walker may still stand on @node from an earlier life.  Every slot
+	 * it may load with acquire is written with a release: an acquire that
+	 * reads a plain store orders nothing, even after an earlier release to
+	 * the same slot in this critical section (LLNM+reuse-slot-old).  The
+	 * count is released after the slots it covers, and the link after
+	 * everything this critical section wrote before it: a walker that
+	 * follows the new link from @node reaches a node set up earlier (say by
+	 * the previous add), not through the head word, and must find it whole
+	 * (LLNM+reinit-link).  The litmus tests are in
+	 * tools/testing/llist_nulls_multi/litmus/.
 	 */
 	if (!first) {
 		/* One entry inline: it and @entry become the only node. */
-		WRITE_ONCE(node->entries[0], (void *)old);
-		WRITE_ONCE(node->entries[1], entry);
+		smp_store_release(&node->entries[0], (void *)old);
+		/* Each slot is a release, see above. */
+		smp_store_release(&node->entries[1], entry);
 		WRITE_ONCE(node->pos, 0);
 		/* Release the count after the slots, see above. */
 		smp_store_release(&node->count, 2);
@@ -106,7 +112,7 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 		count = 1;
 	} else {
 		/* The first node is full: push a new one in front of it. */
-		WRITE_ONCE(node->entries[0], entry);
+		smp_store_release(&node->entries[0], entry);
 		WRITE_ONCE(node->pos, first->pos + 1);
 		/* Release the count after the slots, see above. */
 		smp_store_release(&node->count, 1);
@@ -114,7 +120,7 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 		smp_store_release(&node->next, (unsigned long)first);
 		count = (first->pos + 1) * cap;
 	}
-	/* Publish the whole node: pairs with the walker's dependent loads. */
+	/* Publish the whole node (LLNM+add-node-publish). */
 	smp_store_release(&head->first,
 			  (unsigned long)node | LLIST_NULLS_MULTI_MANY);
 	return count;
@@ -168,10 +174,18 @@ int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
 found:
 	last = first->count - 1;
 	if (node != first || i != last)
-		WRITE_ONCE(node->entries[i], first->entries[last]);
-	/* Order the fill before the clear: see "fill the hole" in the guide. */
+		/*
+		 * The fill is a release too: a walker that reads it with
+		 * acquire must be ordered after every earlier fill of this
+		 * critical section (LLNM+refill-hole-old).
+		 */
+		smp_store_release(&node->entries[i], first->entries[last]);
+	/* Order the fill before the clear (LLNM+del-fill-then-clear). */
 	smp_store_release(&first->entries[last], NULL);
-	/* A walker that reads the lower count must then find the fill. */
+	/*
+	 * A walker that reads the lower count must then find the fill
+	 * (LLNM+del-count-then-slot).
+	 */
 	smp_store_release(&first->count, last);
 	if (last)
 		return 0;
@@ -180,7 +194,10 @@ found:
 	if (next & LLIST_NULLS_MULTI_NULLS)
 		WRITE_ONCE(head->first, 0);
 	else
-		/* Order the fill above before a walker can start at @next. */
+		/*
+		 * Order the fill before a walker can start at @next
+		 * (LLNM+del-head-to-next).
+		 */
 		smp_store_release(&head->first, next | LLIST_NULLS_MULTI_MANY);
 	*freed = first;
 	return 0;

@@ -299,7 +299,10 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 		return __llist_nulls_multi_bad_entry(entry);
 
 	if (!head->first) {
-		/* Publish: a walker that sees @entry sees what it points at. */
+		/*
+		 * Publish: a walker that sees @entry sees what it points at
+		 * (LLNM+inline-publish).
+		 */
 		smp_store_release(&head->first, (unsigned long)entry);
 		return 0;
 	}
@@ -307,9 +310,15 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 	first = llist_nulls_multi_first_node(head);
 	if (first && first->count < cap) {
 		count = first->count;
-		/* Publish: pairs with the walker's acquire load of the slot. */
+		/*
+		 * Publish: pairs with the walker's acquire of the slot
+		 * (LLNM+slot-publish).
+		 */
 		smp_store_release(&first->entries[count], entry);
-		/* A walker that reads the new count finds the slot filled. */
+		/*
+		 * A walker that reads the new count finds the slot filled
+		 * (LLNM+add-count-after-slot).
+		 */
 		smp_store_release(&first->count, count + 1);
 		return first->pos * cap + count;
 	}
@@ -449,6 +458,10 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
  * goes to *ret.  Every load of something a writer may change is marked; the
  * count, each slot and each link are loaded with acquire so that a walker that
  * finds a lowered count or a cleared slot also finds the fill before it.
+ * Every store a walker can read with acquire is a release, so each acquire
+ * here that reads a writer's store is ordered after all that writer did
+ * before it.  Each pairing has a herd7 litmus test in
+ * tools/testing/llist_nulls_multi/litmus/, named below.
  */
 static __always_inline int
 __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
@@ -484,10 +497,17 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 		st->steps++;
 		st->max_pass_steps = max(st->max_pass_steps, steps);
 
-		/* Pairs with the release of a lower count in _del(). */
+		/*
+		 * Pairs with the release of a lower count in _del()
+		 * (LLNM+del-count-then-slot) or a higher one in _add()
+		 * (LLNM+add-count-after-slot).
+		 */
 		count = smp_load_acquire(&node->count);
 		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
-			/* Pairs with the fill-then-clear release in _del(). */
+			/*
+			 * Pairs with the fill and the clear in _del()
+			 * (LLNM+del-fill-then-clear, LLNM+reuse-slot).
+			 */
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)
 				continue;
@@ -496,7 +516,7 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 				return __LLNM_PASS_DONE;
 		}
 
-		/* Order the link after the slots: see "fill the hole". */
+		/* Pairs with the link's release (LLNM+reinit-link). */
 		link = smp_load_acquire(&node->next);
 		if (link == nulls)
 			return __LLNM_PASS_DONE;
@@ -540,8 +560,10 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
  * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
  * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
  *
- * If the walk returns 0, every entry that was in the list for the whole
- * walk was visited at least once.  Entries added or removed meanwhile may or
+ * If a pass finishes (@walk->stats, if given, shows fell_back false), every
+ * entry that was in the list for the whole walk was visited at least once,
+ * and every entry @walk->visit was given was in a list whose nodes share the
+ * cache at some moment during the walk.  Entries added or removed meanwhile may or
  * may not be visited, an entry may be visited more than once, and an entry
  * may belong to another list with nodes of the same type: @walk->visit must
  * validate what it is given.  @walk->visit runs under rcu_read_lock() and
@@ -549,7 +571,9 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
  *
  * Return: 0 when a pass finished, the visitor's non-zero value if it ended
  * the walk, the fallback's value if the walk fell back, or -EAGAIN if it
- * could not finish and there is no fallback.
+ * could not finish and there is no fallback.  Only @walk->stats tells these
+ * apart when the values collide (a fallback returning 0, a visitor
+ * returning -EAGAIN): its fell_back is true exactly when the walk fell back.
  */
 static __always_inline int
 __llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,

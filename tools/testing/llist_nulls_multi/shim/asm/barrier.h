@@ -47,7 +47,13 @@ static inline void shim_fence_release(void)
 #define rmb()			smp_rmb()
 #define wmb()			smp_wmb()
 
+#ifdef SHIM_WEAK
+/* weak.c's simulated memory, see weakmem.h. */
+#define smp_store_release(p, v)	WM_STORE((p), (v), WM_RELEASE)
+#define smp_load_acquire(p)	WM_LOAD((p), WM_ACQUIRE)
+#else
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#endif
 
 #endif

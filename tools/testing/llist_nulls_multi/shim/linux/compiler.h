@@ -41,7 +41,11 @@
 
 #define barrier()		__asm__ __volatile__("" : : : "memory")
 
-#ifdef SHIM_TSAN
+#if defined(SHIM_WEAK)
+#include <weakmem.h>
+#define READ_ONCE(x)		WM_LOAD(&(x), WM_CONSUME)
+#define WRITE_ONCE(x, val)	WM_STORE(&(x), (val), WM_PLAIN)
+#elif defined(SHIM_TSAN)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 #else
