@@ -38,7 +38,7 @@ log "clean room: mmdebstrap minbase bookworm into build/clean-room/root"
 mmdebstrap --quiet --variant=minbase --include=make,git,ca-certificates \
 	bookworm "$root" /etc/apt/sources.list.d/debian.sources >"$cr/mmdebstrap.log" 2>&1 ||
 	{ tail -20 "$cr/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
-rm -f "$root/etc/apt/sources.list"
+rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
 mkdir -p "$root/etc/apt/sources.list.d"
 cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
 cp /etc/resolv.conf "$root/etc/resolv.conf"

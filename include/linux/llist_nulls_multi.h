@@ -4,6 +4,9 @@
 /*
  * Singly-linked lists of pointers, packed several to a node, that writers
  * change under a lock of their own and that readers may walk under RCU.
+ * Unlike <linux/llist.h>, whose writers need no lock and whose readers
+ * take the whole list at once, writers here are serialised by the caller
+ * and readers walk the list in place, without any lock, while it changes.
  *
  * A list is one word, struct llist_nulls_multi_head.  It is empty (0), holds
  * one entry inline (a pointer with bit 0 clear), or points at a chain of
@@ -447,11 +450,23 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
 	return count;
 }
 
-/* How a lockless pass ended. */
-#define __LLNM_PASS_DONE	0
-#define __LLNM_PASS_MOVED	1
-#define __LLNM_PASS_REFUSED	2
-#define __LLNM_PASS_UNSAFE	3
+/**
+ * enum llist_nulls_multi_pass_end - how a lockless pass ended
+ * @LLIST_NULLS_MULTI_PASS_DONE: it reached the list's own nulls value, or
+ *	the visitor ended the walk
+ * @LLIST_NULLS_MULTI_PASS_MOVED: it met another list's nulls value or a
+ *	zeroed link: it was moved off its list
+ * @LLIST_NULLS_MULTI_PASS_REFUSED: it met a link whose position did not
+ *	decrease
+ * @LLIST_NULLS_MULTI_PASS_UNSAFE: it entered a node outside a
+ *	%SLAB_TYPESAFE_BY_RCU cache (debug builds only)
+ */
+enum llist_nulls_multi_pass_end {
+	LLIST_NULLS_MULTI_PASS_DONE,
+	LLIST_NULLS_MULTI_PASS_MOVED,
+	LLIST_NULLS_MULTI_PASS_REFUSED,
+	LLIST_NULLS_MULTI_PASS_UNSAFE,
+};
 
 /*
  * One lockless pass.  Returns how it ended; the visitor's non-zero value
@@ -463,7 +478,7 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
  * before it.  Each pairing has a herd7 litmus test in
  * tools/testing/llist_nulls_multi/litmus/, named below.
  */
-static __always_inline int
+static __always_inline enum llist_nulls_multi_pass_end
 __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 			 unsigned int cap,
 			 const struct llist_nulls_multi_walk *walk, void *arg,
@@ -479,16 +494,16 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 
 	*ret = 0;
 	if (!link)
-		return __LLNM_PASS_DONE;
+		return LLIST_NULLS_MULTI_PASS_DONE;
 	if (!(link & LLIST_NULLS_MULTI_MANY)) {
 		*ret = walk->visit((void *)link, arg);
-		return __LLNM_PASS_DONE;
+		return LLIST_NULLS_MULTI_PASS_DONE;
 	}
 
 	node = (struct llist_nulls_multi_node *)(link & ~LLIST_NULLS_MULTI_MANY);
 	llist_nulls_multi_walk_event(head, node);
 	if (!__llist_nulls_multi_node_ok(head, node))
-		return __LLNM_PASS_UNSAFE;
+		return LLIST_NULLS_MULTI_PASS_UNSAFE;
 	pos = READ_ONCE(node->pos);
 	st->max_pass_bound = max(st->max_pass_bound, pos + 1);
 
@@ -513,24 +528,24 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 				continue;
 			*ret = walk->visit(entry, arg);
 			if (*ret)
-				return __LLNM_PASS_DONE;
+				return LLIST_NULLS_MULTI_PASS_DONE;
 		}
 
 		/* Pairs with the link's release (LLNM+reinit-link). */
 		link = smp_load_acquire(&node->next);
 		if (link == nulls)
-			return __LLNM_PASS_DONE;
+			return LLIST_NULLS_MULTI_PASS_DONE;
 		/* Another list's nulls, or a node zeroed on its way to reuse. */
 		if ((link & LLIST_NULLS_MULTI_NULLS) || !link)
-			return __LLNM_PASS_MOVED;
+			return LLIST_NULLS_MULTI_PASS_MOVED;
 
 		node = (struct llist_nulls_multi_node *)link;
 		llist_nulls_multi_walk_event(head, node);
 		if (!__llist_nulls_multi_node_ok(head, node))
-			return __LLNM_PASS_UNSAFE;
+			return LLIST_NULLS_MULTI_PASS_UNSAFE;
 		npos = READ_ONCE(node->pos);
 		if (npos >= pos)
-			return __LLNM_PASS_REFUSED;
+			return LLIST_NULLS_MULTI_PASS_REFUSED;
 		pos = npos;
 	}
 }
@@ -583,20 +598,21 @@ __llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 {
 	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
 	struct llist_nulls_multi_stats local, *st = walk->stats ?: &local;
-	int end, ret = 0;
+	enum llist_nulls_multi_pass_end end;
+	int ret = 0;
 
 	*st = (struct llist_nulls_multi_stats){};
 	rcu_read_lock();
 	while (st->passes < max_passes) {
 		st->passes++;
 		end = __llist_nulls_multi_pass(head, cap, walk, arg, st, &ret);
-		if (end == __LLNM_PASS_DONE) {
+		if (end == LLIST_NULLS_MULTI_PASS_DONE) {
 			rcu_read_unlock();
 			return ret;
 		}
-		if (end == __LLNM_PASS_UNSAFE)
+		if (end == LLIST_NULLS_MULTI_PASS_UNSAFE)
 			break;
-		if (end == __LLNM_PASS_MOVED)
+		if (end == LLIST_NULLS_MULTI_PASS_MOVED)
 			st->moved++;
 		else
 			st->refused++;
