@@ -12,7 +12,7 @@ prepare:
 	@bash $(H)/prepare.sh
 
 kunit: prepare
-	@bash $(H)/kunit.sh
+	@bash $(H)/run-kunit.sh
 
 check:
 	@bash $(H)/check.sh
@@ -22,7 +22,6 @@ series: prepare
 
 torture: prepare
 	@bash $(H)/torture.sh all
-	@bash $(H)/kunit-i386.sh
 
 model:
 	@bash $(H)/model.sh
@@ -43,10 +42,10 @@ clean-room:
 	@bash $(H)/clean-room.sh
 
 kvm-selftests: prepare
-	@bash $(H)/kvm-selftests.sh all
+	@bash $(H)/compare-kvm-selftests.sh all
 
 kvm-bench: prepare
-	@bash $(H)/kvm-ab.sh
+	@bash $(H)/kvm-bench.sh
 
 clean:
 	rm -rf build

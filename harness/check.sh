@@ -47,7 +47,7 @@ prepare() {
 }
 
 kunit_uml() {
-	bash "$HARNESS/kunit.sh" || return 1
+	bash "$HARNESS/run-kunit.sh" || return 1
 	local line
 	line=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$BUILD/kunit-uml.log" | tail -n 1)
 	{
@@ -69,7 +69,7 @@ mutants() {
 	for m in "$HARNESS"/mutants/*.mut; do
 		name=$(basename "$m" .mut)
 		python3 "$HARNESS/mutate.py" "$m" "$SRC" || { out=1; continue; }
-		bash "$HARNESS/kunit.sh" >"$LOGS/mutant-$name.log" 2>&1
+		bash "$HARNESS/run-kunit.sh" >"$LOGS/mutant-$name.log" 2>&1
 		rc=$?
 		git -C "$SRC" checkout -q -- lib include
 		if [ $rc -eq 0 ]; then
@@ -81,7 +81,7 @@ mutants() {
 		fi >>"$LOGS/mutants.summary"
 	done
 	# put the tree back as the suite expects it
-	bash "$HARNESS/kunit.sh" >/dev/null 2>&1
+	bash "$HARNESS/run-kunit.sh" >/dev/null 2>&1
 	return $out
 }
 
@@ -136,15 +136,15 @@ sparse_w1() {
 
 # The converted KVM: x86_64_defconfig + kvm_guest.config + KVM, KVM_AMD, KVM_INTEL.
 kvm_build() {
-	bash "$HARNESS/kvm.sh" converted
+	bash "$HARNESS/build-kvm.sh" converted
 }
 
 # Boot the converted kernel under shadow paging and run the @check tests.
 kvm_selftests_check() {
 	local conv r=0
-	bash "$HARNESS/selftests.sh" >/dev/null || return 1
+	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
 	conv=$BUILD/kvm/arch/x86/boot/bzImage
-	bash "$HARNESS/kvm-run.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1
+	bash "$HARNESS/boot-kvm-selftests.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1
 	cat "$LOGS/kvm.results"
 	grep -a 'write-protect rounds\|built:' "$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
 	grep -q '^x86_64/shadow_rmap_test PASS' "$LOGS/kvm.results" || r=1
@@ -175,13 +175,13 @@ if [ $failed -eq 0 ]; then
 	step kernel-doc kernel_doc
 	step kvm-build kvm_build
 	SUMMARY='^\[[0-9]+\]|patches build|FAILED'
-	step series-bisect-build bash "$HARNESS/bisect.sh"
+	step series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	SUMMARY='warning|stock|converted|sizes'
-	step sparse-w1-mmu bash "$HARNESS/mmu-compare.sh"
+	step sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
 	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:'
 	step kvm-selftests-shadow kvm_selftests_check
 	SUMMARY='killed|SURVIVED|not logged|does not build'
-	step kvm-mutant bash "$HARNESS/kvm-mutant.sh"
+	step kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
 	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
 	step htmldocs-core-api htmldocs

@@ -14,7 +14,19 @@ mkdir -p "$BUILD"
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# apt_need PKG...: install what is missing, once (idempotent).
+# apt_install PKG[=VERSION]...: apt-get install, after one apt-get update
+# per build/ (the first install anyone asks for).
+apt_install() {
+	if [ ! -f "$BUILD/.apt-updated" ]; then
+		apt-get update -qq >/dev/null
+		touch "$BUILD/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"$@" >"$BUILD/apt.log" 2>&1 ||
+		{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install $* failed (build/apt.log)"; }
+}
+
+# apt_need PKG...: install what is missing (idempotent).
 apt_need() {
 	local missing=() p
 	for p in "$@"; do
@@ -23,14 +35,13 @@ apt_need() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing: ${missing[*]}"
-	if [ ! -f "$BUILD/.apt-updated" ]; then
-		apt-get update -qq >/dev/null
-		touch "$BUILD/.apt-updated"
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >"$BUILD/apt.log" 2>&1 ||
-		{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+	apt_install "${missing[@]}"
 }
+
+# A line of a kernel log that means the kernel itself found a problem: a
+# warning, a BUG (KASAN, KCSAN and friends print "BUG: ..."), an oops, a
+# panic, a lockdep or RCU splat, KVM's own bug check, a hung task.
+KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEBUG:|INFO: task .* blocked'
 
 # The packages any kernel build here needs (rsync: headers_install).
 BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)

@@ -6,11 +6,8 @@
 apt_need "${BUILD_DEPS[@]}"
 have=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null || true)
 if [ "$have" != "$LINUX_SOURCE_VERSION" ]; then
-	log "installing $LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION"
-	[ -f "$BUILD/.apt-updated" ] || { apt-get update -qq >/dev/null; touch "$BUILD/.apt-updated"; }
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"$LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION" >"$BUILD/apt.log" 2>&1 ||
-		die "cannot install $LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION (pinned in harness/config.sh); see build/apt.log"
+	log "installing $LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION (pinned in harness/config.sh)"
+	apt_install "$LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION"
 fi
 
 if ! git -C "$SRC" rev-parse -q --verify base >/dev/null 2>&1; then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# SMP torture of the lockless walk: the llist_nulls_multi_torture KUnit suite on
-# x86_64 QEMU with several CPUs, once under KCSAN and once under KASAN with
-# lockdep, PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD.
-#   harness/torture.sh [kcsan|kasan|all] [torture_ms] [cpus]
-# Fails on a failed case or on any sanitizer, lockdep, RCU or WARN report
-# (only the torture suite runs, so no warning is expected).
+# make torture: the llist_nulls_multi_torture KUnit suite on x86_64 QEMU
+# with several CPUs, once under KCSAN and once under KASAN with lockdep,
+# PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD; then both suites on i386 QEMU, a
+# 32-bit kernel.  Every run goes through run-kunit.sh.
+#   harness/torture.sh [kcsan|kasan|i386|all] [torture_ms] [cpus]
+# Fails on a failed case or on any line matching KERNEL_PROBLEMS
+# (common.sh): only the torture suite runs, so no warning is expected.
+# Logs: build/kunit-torture-{kcsan,kasan}.log, build/kunit-i386.log.
 . "$(dirname "$0")/common.sh"
 
 which=${1:-all}
@@ -25,26 +27,22 @@ run() {
 		args+=(--kconfig_add "$opt")
 	done
 	log "torture: $name, $cpus CPUs, ${ms} ms"
-	cd "$SRC"
 	set +e
 	# MTTCG, so that the vCPUs really run in parallel on the host's cores;
 	# -cpu max has LA57, so the kernel runs with 5-level paging.
-	python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-		--build_dir="$dir" --kunitconfig="$HARNESS/kunitconfig" "${args[@]}" \
+	bash "$HARNESS/run-kunit.sh" x86_64 "torture-$name" "${args[@]}" \
 		--qemu_args="-smp $cpus -accel tcg,thread=multi -cpu max -m 1G" \
 		--kernel_args="test_llist_nulls_multi.torture_ms=$ms" \
-		--jobs="$JOBS" --timeout=$((ms / 1000 + 900)) \
-		'llist_nulls_multi_torture' \
-		>"$BUILD/torture-$name.log" 2>&1
+		--timeout=$((ms / 1000 + 900)) 'llist_nulls_multi_torture' \
+		>/dev/null 2>&1
 	rc=$?
 	set -e
-	grep -E 'Testing complete|Elapsed' "$BUILD/torture-$name.log" || true
+	grep -E 'Testing complete|Elapsed' "$BUILD/kunit-torture-$name.log" || true
 	grep -ho 'llnm-torture.*' "$dir/test.log" 2>/dev/null | sed "s/^/$name: /" || true
 	grep -q 'llnm-torture 64-bit kernel, 5-level paging' "$dir/test.log" 2>/dev/null ||
 		echo "$name: note: not running with 5-level paging"
 	local reports
-	reports=$(grep -E 'BUG: KCSAN|BUG: KASAN|WARNING: possible|WARNING: suspicious RCU|ODEBUG:|INFO: task .* blocked|BUG: |WARNING: CPU' \
-		"$dir/test.log" 2>/dev/null | sort | uniq -c || true)
+	reports=$(grep -E "$KERNEL_PROBLEMS" "$dir/test.log" 2>/dev/null | sort | uniq -c || true)
 	if [ -n "$reports" ]; then
 		echo "$name: kernel reports:"
 		echo "$reports"
@@ -57,14 +55,28 @@ run() {
 	return $rc
 }
 
+# Both suites on a 32-bit kernel (i386 QEMU).
+i386() {
+	local rc=0
+	log "torture: both suites on i386"
+	bash "$HARNESS/run-kunit.sh" i386 i386 'llist_nulls_multi*' >/dev/null 2>&1 || rc=1
+	grep -E 'Testing complete' "$BUILD/kunit-i386.log" || true
+	grep -h 'llnm-torture [0-9]*-bit' "$BUILD/i386/test.log" 2>/dev/null | sed 's/^/i386: /'
+	grep -q 'llnm-torture 32-bit kernel' "$BUILD/i386/test.log" 2>/dev/null ||
+		{ echo "i386: the run did not report a 32-bit kernel"; rc=1; }
+	return $rc
+}
+
 status=0
 case $which in
 kcsan) run kcsan "${kcsan[@]}" || status=1 ;;
 kasan) run kasan "${kasan[@]}" || status=1 ;;
+i386) i386 || status=1 ;;
 all)
 	run kcsan "${kcsan[@]}" || status=1
 	run kasan "${kasan[@]}" || status=1
+	i386 || status=1
 	;;
-*) die "usage: torture.sh [kcsan|kasan|all] [torture_ms] [cpus]" ;;
+*) die "usage: torture.sh [kcsan|kasan|i386|all] [torture_ms] [cpus]" ;;
 esac
 exit $status

@@ -79,8 +79,9 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 				 struct llist_nulls_multi_node *node)
 {
 	struct llist_nulls_multi_node *first = llist_nulls_multi_first_node(head);
-	unsigned long old = head->first;
-	int count;
+	unsigned long old = head->first, next;
+	u32 held;
+	int before;
 
 	if (WARN_ONCE(cap < 2, "llist_nulls_multi: capacity %u below 2\n", cap))
 		return -EINVAL;
@@ -92,38 +93,38 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 	 * it may load with acquire is written with a release: an acquire that
 	 * reads a plain store orders nothing, even after an earlier release to
 	 * the same slot in this critical section (LLNM+reuse-slot-old).  The
-	 * count is released after the slots it covers, and the link after
-	 * everything this critical section wrote before it: a walker that
-	 * follows the new link from @node reaches a node set up earlier (say by
-	 * the previous add), not through the head word, and must find it whole
-	 * (LLNM+reinit-link).  The litmus tests are in
-	 * tools/testing/llist_nulls_multi/litmus/.
+	 * litmus tests are in tools/testing/llist_nulls_multi/litmus/.
 	 */
 	if (!first) {
 		/* One entry inline: it and @entry become the only node. */
 		smp_store_release(&node->entries[0], (void *)old);
-		/* Each slot is a release, see above. */
+		/* A release as well, see above. */
 		smp_store_release(&node->entries[1], entry);
 		WRITE_ONCE(node->pos, 0);
-		/* Release the count after the slots, see above. */
-		smp_store_release(&node->count, 2);
-		/* Release the link after all this section wrote, see above. */
-		smp_store_release(&node->next, llist_nulls_multi_nulls(head));
-		count = 1;
+		held = 2;
+		next = llist_nulls_multi_nulls(head);
+		before = 1;
 	} else {
 		/* The first node is full: push a new one in front of it. */
 		smp_store_release(&node->entries[0], entry);
 		WRITE_ONCE(node->pos, first->pos + 1);
-		/* Release the count after the slots, see above. */
-		smp_store_release(&node->count, 1);
-		/* Release the link after all this section wrote, see above. */
-		smp_store_release(&node->next, (unsigned long)first);
-		count = (first->pos + 1) * cap;
+		held = 1;
+		next = (unsigned long)first;
+		before = (first->pos + 1) * cap;
 	}
+	/* The count after the slots it covers (LLNM+add-count-after-slot). */
+	smp_store_release(&node->count, held);
+	/*
+	 * The link after everything this critical section wrote: a walker
+	 * that follows it from @node reaches a node set up earlier (say by
+	 * the previous add) without going through the head word, and must
+	 * find it whole (LLNM+reinit-link).
+	 */
+	smp_store_release(&node->next, next);
 	/* Publish the whole node (LLNM+add-node-publish). */
 	smp_store_release(&head->first,
 			  (unsigned long)node | LLIST_NULLS_MULTI_MANY);
-	return count;
+	return before;
 }
 EXPORT_SYMBOL_GPL(__llist_nulls_multi_add_node);
 

@@ -35,7 +35,7 @@
  *			 spin must report a violation (see README).
  *			 WITNESS_PINGPONG with NO_POS_CHECK checks the bound
  *			 only on passes that followed the ping-pong link, so
- *			 the violation found is the seed's livelock itself.
+ *			 the violation found is the 2013 ping-pong livelock itself.
  *  NO_DESTROY		 writers never call llist_nulls_multi_destroy()
  *  NOPS, MAX_PASSES	 writer operations in all, lockless passes per walk
  */
@@ -639,7 +639,7 @@ slots:
 	d_step {
 		np = nd_pos[node];		/* npos = READ_ONCE(node->pos) */
 #ifdef WITNESS_PINGPONG
-		/* probe: the seed's desc1/desc2 ping-pong: the node the link
+		/* probe: the 2013 desc1/desc2 ping-pong: the node the link
 		 * led to has our position and links back to where we are */
 		if
 		:: np == p && nd_next[node] == prev -> pingpong = true

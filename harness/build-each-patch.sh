@@ -3,13 +3,13 @@
 # config) for patches that touch no KVM file, x86_64 with KVM for the KVM
 # ones, and x86_64 with KVM once more at the commit before the first KVM
 # patch (stock KVM).  Fails if any step does not build.  Configures
-# build/uml and build/kvm first if no earlier step did (kunit.sh, kvm.sh).
+# build/uml and build/kvm first if no earlier step did (run-kunit.sh, build-kvm.sh).
 . "$(dirname "$0")/common.sh"
 
-[ -f "$BUILD/uml/.config" ] || bash "$HARNESS/kunit.sh" >/dev/null ||
-	die "cannot configure build/uml (bash harness/kunit.sh)"
-[ -f "$BUILD/kvm/.config" ] || bash "$HARNESS/kvm.sh" converted >/dev/null ||
-	die "cannot configure build/kvm (bash harness/kvm.sh converted)"
+[ -f "$BUILD/uml/.config" ] || bash "$HARNESS/run-kunit.sh" >/dev/null ||
+	die "cannot configure build/uml (bash harness/run-kunit.sh)"
+[ -f "$BUILD/kvm/.config" ] || bash "$HARNESS/build-kvm.sh" converted >/dev/null ||
+	die "cannot configure build/kvm (bash harness/build-kvm.sh converted)"
 umlcfg=$(mktemp)
 cp "$BUILD/uml/.config" "$umlcfg"
 tip=$(git -C "$SRC" rev-parse series)
@@ -38,7 +38,7 @@ for c in "${commits[@]}"; do
 		echo "[$n] x86_64+KVM: $subj"
 		build_kvm || { echo "FAILED to build after patch $n"; exit 1; }
 		if git -C "$SRC" diff --name-only "$c^" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
-			bash "$HARNESS/selftests.sh" >/dev/null ||
+			bash "$HARNESS/build-kvm-selftests.sh" >/dev/null ||
 				{ echo "FAILED to build the selftests after patch $n"; exit 1; }
 		fi
 	else

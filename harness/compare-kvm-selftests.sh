@@ -4,17 +4,17 @@
 # boot each kernel in QEMU TCG under shadow paging and run them all, then
 # print the two columns side by side.  Fails if the converted kernel fails
 # a test the stock one passes, or if either log shows a kernel problem.
-#   kvm-selftests.sh [SET]    SET: all (default) or check
+#   compare-kvm-selftests.sh [SET]    SET: all (default) or check
 . "$(dirname "$0")/common.sh"
 
 set_=${1:-all}
-stock=$(bash "$HARNESS/kvm.sh" stock)
-conv=$(bash "$HARNESS/kvm.sh" converted)
-bash "$HARNESS/selftests.sh" >/dev/null
+stock=$(bash "$HARNESS/build-kvm.sh" stock)
+conv=$(bash "$HARNESS/build-kvm.sh" converted)
+bash "$HARNESS/build-kvm-selftests.sh" >/dev/null
 
 rc=0
-bash "$HARNESS/kvm-run.sh" "$stock" stock "$set_" >"$BUILD/kvm-run/stock.results" || rc=1
-bash "$HARNESS/kvm-run.sh" "$conv" converted "$set_" >"$BUILD/kvm-run/converted.results" || rc=1
+bash "$HARNESS/boot-kvm-selftests.sh" "$stock" stock "$set_" >"$BUILD/kvm-run/stock.results" || rc=1
+bash "$HARNESS/boot-kvm-selftests.sh" "$conv" converted "$set_" >"$BUILD/kvm-run/converted.results" || rc=1
 
 printf '\n%-52s %-14s %-14s\n' "KVM selftest (kvm_amd.npt=0 kvm.tdp_mmu=0)" "stock" "converted"
 printf '%-52s %-14s %-14s\n' "----------------------------------------------------" "-----" "---------"

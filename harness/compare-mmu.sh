@@ -12,8 +12,8 @@ apt_need "${BUILD_DEPS[@]}" sparse
 o=$BUILD/kvm
 out=$BUILD/kvm-sizes
 mkdir -p "$out"
-[ -f "$o/.config" ] || bash "$HARNESS/kvm.sh" converted >/dev/null ||
-	die "cannot configure build/kvm (bash harness/kvm.sh converted)"
+[ -f "$o/.config" ] || bash "$HARNESS/build-kvm.sh" converted >/dev/null ||
+	die "cannot configure build/kvm (bash harness/build-kvm.sh converted)"
 
 tip=$(git -C "$SRC" rev-parse series)
 stock=

@@ -5,20 +5,20 @@
 # tree back and rebuild.  Fails if a mutant survives.
 . "$(dirname "$0")/common.sh"
 
-bash "$HARNESS/selftests.sh" >/dev/null || die "cannot build the KVM selftests (bash harness/selftests.sh)"
+bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || die "cannot build the KVM selftests (bash harness/build-kvm-selftests.sh)"
 r=0
 for m in "$HARNESS"/kvm/mutants/*.mut; do
 	name=$(basename "$m" .mut)
 	python3 "$HARNESS/mutate.py" "$m" "$SRC" || { r=1; continue; }
 	f=$(sed -n 's/^file: *//p' "$m")
-	if img=$(bash "$HARNESS/kvm.sh" converted); then
-		AB_REPS=1 bash "$HARNESS/kvm-run.sh" "$img" "mutant-$name" ab >"$BUILD/kvm-run/mutant-$name.results"
+	if img=$(bash "$HARNESS/build-kvm.sh" converted); then
+		AB_REPS=1 bash "$HARNESS/boot-kvm-selftests.sh" "$img" "mutant-$name" ab >"$BUILD/kvm-run/mutant-$name.results"
 		if grep -q '^x86_64/shadow_rmap_test PASS' "$BUILD/kvm-run/mutant-$name.results"; then
 			echo "SURVIVED: $name"
 			r=1
 		else
 			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
-			grep -a -m1 -E 'not logged|expected|KVM_BUG|BUG:|WARNING:' \
+			grep -a -m1 -E "not logged|expected|$KERNEL_PROBLEMS" \
 				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /'
 		fi
 	else
@@ -27,5 +27,5 @@ for m in "$HARNESS"/kvm/mutants/*.mut; do
 	fi
 	git -C "$SRC" checkout -q -- "$f"
 done
-bash "$HARNESS/kvm.sh" converted >/dev/null || r=1
+bash "$HARNESS/build-kvm.sh" converted >/dev/null || r=1
 exit $r

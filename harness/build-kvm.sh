@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Build an x86_64 bzImage with KVM (KVM, KVM_AMD, KVM_INTEL) out of tree, in
 # build/kvm, from build/linux.
-#   kvm.sh converted  the series (branch 'series')
-#   kvm.sh stock      the base tree (tag 'base'): checks it out, builds,
+#   build-kvm.sh converted  the series (branch 'series')
+#   build-kvm.sh stock      the base tree (tag 'base'): checks it out, builds,
 #                     keeps the image, and checks the series out again
 # Both share build/kvm, so switching costs an incremental build.  Prints
 # the bzImage path on stdout (for stock, a copy in build/kvm-images/).
 . "$(dirname "$0")/common.sh"
 
-which=${1:?usage: kvm.sh stock|converted}
+which=${1:?usage: build-kvm.sh stock|converted}
 tree=$SRC
 out=$BUILD/kvm
 case $which in
 stock | converted) ;;
-*) die "usage: kvm.sh stock|converted" ;;
+*) die "usage: build-kvm.sh stock|converted" ;;
 esac
 
 apt_need "${BUILD_DEPS[@]}"

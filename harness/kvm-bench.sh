@@ -9,9 +9,9 @@
 . "$(dirname "$0")/common.sh"
 
 rounds=${1:-2}
-stock=$(bash "$HARNESS/kvm.sh" stock)
-conv=$(bash "$HARNESS/kvm.sh" converted)
-bash "$HARNESS/selftests.sh" >/dev/null
+stock=$(bash "$HARNESS/build-kvm.sh" stock)
+conv=$(bash "$HARNESS/build-kvm.sh" converted)
+bash "$HARNESS/build-kvm-selftests.sh" >/dev/null
 res=$BUILD/kvm-ab
 rm -rf "$res"
 mkdir -p "$res"
@@ -19,7 +19,7 @@ for r in $(seq "$rounds"); do
 	for k in stock converted; do
 		img=$stock
 		[ $k = converted ] && img=$conv
-		bash "$HARNESS/kvm-run.sh" "$img" "ab-$k-$r" ab >"$res/$k-$r.results" ||
+		bash "$HARNESS/boot-kvm-selftests.sh" "$img" "ab-$k-$r" ab >"$res/$k-$r.results" ||
 			die "run ab-$k-$r failed: see build/kvm-run/ab-$k-$r.log"
 		grep -a 'write-protect rounds' "$BUILD/kvm-run/ab-$k-$r.log" |
 			sed -E 's/.* in ([0-9.]+) s .*/\1/' >>"$res/$k.secs"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# kvm-run.sh BZIMAGE LABEL SET [TIMEOUT]
+# boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]
 # Boot BZIMAGE in QEMU TCG (-accel tcg,thread=single -cpu max: emulated AMD
 # SVM, so kvm_amd loads) with shadow paging forced (kvm_amd.npt=0
 # kvm.tdp_mmu=0), run the KVM selftests of harness/kvm/tests.list (SET: all,
@@ -10,7 +10,7 @@
 # guest did not finish.
 . "$(dirname "$0")/common.sh"
 
-kernel=${1:?usage: kvm-run.sh BZIMAGE LABEL SET [TIMEOUT]}
+kernel=${1:?usage: boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]}
 label=${2:?}
 set_=${3:?}
 per_test=${4:-600}
@@ -107,10 +107,9 @@ while read -r prog _; do
 	fi
 	echo "$prog $res $secs"
 done <"$root/tests/run.list"
-problems='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection'
-if grep -aEq "$problems" "$log"; then
+if grep -aEq "$KERNEL_PROBLEMS" "$log"; then
 	echo "$label: kernel problem in the log:" >&2
-	grep -aE -m5 "$problems" "$log" >&2
+	grep -aE -m5 "$KERNEL_PROBLEMS" "$log" >&2
 	bad=1
 fi
 grep -q '@@@ DONE' "$log" || { echo "$label: the guest did not finish the list" >&2; bad=1; }
