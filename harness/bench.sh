@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The llist_nulls_multi benchmarks (tools/testing/llist_nulls_multi/bench.c).
+# The llist_nulls_multi benchmarks (tools/testing/llist_nulls_multi/bench*.c).
 # They print numbers and assert nothing.
-#   harness/bench.sh [bench options and benchmarks]   e.g. -r 7, or: a b
+#   harness/bench.sh [bench options and benchmarks]   e.g. -r 7, or: warm cold
+#                    (benchmarks: warm cold contention update; default all)
 #   harness/bench.sh --icount    instructions per operation, from callgrind,
 #                                where wall time is too noisy
 # Log: build/userspace/bench.log (or bench-icount.log).
 . "$(dirname "$0")/common.sh"
 
 apt_need gcc make libc6-dev liburcu-dev
+# The build uses the base tree's tools/include.
+[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
 
 SRCDIR=$TOP/tools/testing/llist_nulls_multi
 OUT=$BUILD/userspace/llist_nulls_multi
@@ -32,20 +35,24 @@ valgrind --tool=callgrind --callgrind-out-file="$cg" "$OUT/bench" -i "$loops" \
 	{ tail -20 "$LOGS/bench-icount.valgrind.log" >&2; die "callgrind failed"; }
 {
 	echo "instructions per operation (callgrind, inclusive, 300-entry lists, $loops runs each)"
-	echo "  walks call the visitor through a pointer, but for the iterators'"
+	echo "  walks call the visitor through a pointer; the iterators sum inline"
 	echo "  (*) mean of 300 adds to an empty list and 300 dels in random order,"
 	echo "      node allocation included"
 	callgrind_annotate --inclusive=yes --threshold=100 "$cg" 2>/dev/null |
 		awk -v loops="$loops" '
-		/:icount_[a-z_]+ / && !/=>/ {
-			n = $1; gsub(",", "", n)
-			f = $0; sub(/.*:icount_/, "", f); sub(/ .*/, "", f)
+		BEGIN {
 			what["walk_lockless"] = "llist_nulls_multi lockless walk"
 			what["walk_locked"] = "llist_nulls_multi mutex + iterators"
 			what["walk_iter"] = "llist_nulls_multi iterators, no lock"
 			what["walk_one"] = "one entry per node, lockless walk"
 			what["add_del_llnm"] = "llist_nulls_multi add or del (*)"
 			what["add_del_one"] = "one entry per node add or del (*)"
+		}
+		/:icount_[a-z_]+ / && !/=>/ {
+			n = $1; gsub(",", "", n)
+			f = $0; sub(/.*:icount_/, "", f); sub(/ .*/, "", f)
+			if (!(f in what))
+				next
 			per = f ~ /^add_del/ ? 600 : 1
 			printf "  %-42s %10.0f\n", what[f], n / loops / per
 		}' | sort

@@ -8,6 +8,8 @@
 
 secs=${1:-5}
 apt_need gcc make libc6-dev liburcu-dev libtsan2
+# The build uses the base tree's tools/include.
+[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
 
 SRCDIR=$TOP/tools/testing/llist_nulls_multi
 OUT=$BUILD/userspace/llist_nulls_multi

@@ -12,6 +12,8 @@
 n=${1:-300}
 seed=${2:-1}
 apt_need gcc make libc6-dev python3
+# The build uses the base tree's tools/include.
+[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
 SRCDIR=$TOP/tools/testing/llist_nulls_multi
 OUT=$BUILD/userspace
 mkdir -p "$OUT"

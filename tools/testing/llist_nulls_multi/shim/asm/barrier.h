@@ -1,57 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace shim: barriers as C11 fences and acquire/release accesses.
- * ThreadSanitizer understands smp_store_release() and smp_load_acquire();
- * on x86 they compile to plain moves, as in the kernel.
+ * Userspace shim over the base tree's tools/include/asm/barrier.h, the
+ * architecture's barriers, which serve the plain build as they are.  Two
+ * builds replace smp_store_release() and smp_load_acquire():
  *
- * ThreadSanitizer does not model stand-alone fences: it ignores the
- * ordering smp_mb(), smp_rmb() and smp_wmb() give (the fence itself still
- * runs).  So under TSan they can only cause reports, never hide one.  The
- * library uses none of them; the stress test's audits use smp_mb() between
- * atomic accesses only.
+ * - Under ThreadSanitizer they are C11 release and acquire accesses, the
+ *   only ordering TSan understands: the base tree's x86 versions are a
+ *   compiler barrier beside a plain access, which TSan cannot see, so it
+ *   would report every entry published by a release.  On x86 both compile
+ *   to plain moves, as in the kernel.
+ * - With -DSHIM_WEAK they go through weak.c's simulated memory (weakmem.h).
+ *
+ * smp_mb(), smp_rmb() and smp_wmb() stay the base tree's in every build.
+ * ThreadSanitizer does not model stand-alone fences (nor inline asm): it
+ * ignores the ordering they give, though they still run.  So under TSan
+ * they can only cause reports, never hide one.  The library uses none of
+ * them; the stress test's audits use smp_mb() between atomic accesses only.
  */
 #ifndef _SHIM_ASM_BARRIER_H
 #define _SHIM_ASM_BARRIER_H
 
 #include <linux/compiler.h>
+#include_next <asm/barrier.h>
 
-#if defined(SHIM_TSAN) && defined(__GNUC__) && !defined(__clang__)
-/* gcc warns that TSan ignores fences: known, see above. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wtsan"
-#endif
-static inline void shim_fence_seq_cst(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-static inline void shim_fence_acquire(void)
-{
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-}
-
-static inline void shim_fence_release(void)
-{
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-#if defined(SHIM_TSAN) && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-#define smp_mb()		shim_fence_seq_cst()
-/* Loads before the fence are ordered before later loads (and stores). */
-#define smp_rmb()		shim_fence_acquire()
-/* Earlier stores (and loads) are ordered before stores after the fence. */
-#define smp_wmb()		shim_fence_release()
-#define mb()			smp_mb()
-#define rmb()			smp_rmb()
-#define wmb()			smp_wmb()
-
-#ifdef SHIM_WEAK
-/* weak.c's simulated memory, see weakmem.h. */
+#if defined(SHIM_WEAK)
+#undef smp_store_release
+#undef smp_load_acquire
 #define smp_store_release(p, v)	WM_STORE((p), (v), WM_RELEASE)
 #define smp_load_acquire(p)	WM_LOAD((p), WM_ACQUIRE)
-#else
+#elif defined(SHIM_TSAN)
+#undef smp_store_release
+#undef smp_load_acquire
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #endif

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Userspace shim: no KUnit, so a static stub never redirects. */
+/*
+ * Userspace shim: the base tree's tools/include has no KUnit headers.  No
+ * KUnit here, so a static stub never redirects.
+ */
 #ifndef _SHIM_KUNIT_STATIC_STUB_H
 #define _SHIM_KUNIT_STATIC_STUB_H
 

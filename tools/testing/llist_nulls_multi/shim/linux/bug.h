@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace shim: WARN*() print to stderr and count; BUG_ON() aborts.
- *
- * shim_warnings counts every warning that fired (once-only warnings count
- * once), so a test can check that nothing warned that should not have.
+ * Userspace shim for <linux/bug.h>: the WARN*() family prints to stderr and
+ * counts in shim_warnings (once-only warnings count once), so that a test
+ * can check that nothing warned that should not have; the base tree's
+ * WARN*() (tools/include/asm/bug.h) only print.  BUILD_BUG_ON() and
+ * BUILD_BUG_ON_ZERO() are the base tree's <linux/build_bug.h>, as in the
+ * kernel's <linux/bug.h>; tools/include/linux/bug.h, which has only a
+ * BUILD_BUG_ON_ZERO() that clashes with it, is not used.
  */
 #ifndef _SHIM_LINUX_BUG_H
 #define _SHIM_LINUX_BUG_H
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <linux/compiler.h>
+#include <linux/build_bug.h>
 
+/* Defined by each program. */
 extern unsigned long shim_warnings;
 
 #define SHIM_WARN_REPORT(fmt, ...)					\
@@ -39,16 +43,5 @@ extern unsigned long shim_warnings;
 
 #define WARN_ON(cond)		WARN(cond, "WARN_ON(%s)\n", #cond)
 #define WARN_ON_ONCE(cond)	WARN_ONCE(cond, "WARN_ON_ONCE(%s)\n", #cond)
-
-#define BUG_ON(cond)							\
-	do {								\
-		if (unlikely(cond)) {					\
-			fprintf(stderr, "BUG: %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			abort();					\
-		}							\
-	} while (0)
-
-#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
 
 #endif

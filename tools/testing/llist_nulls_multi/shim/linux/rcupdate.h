@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace shim: RCU is liburcu's "memb" flavour (liburcu-dev), whose
- * read-side lock is a per-thread counter and needs no signals.  Every thread
- * that calls rcu_read_lock() must first call rcu_register_thread() and,
- * before it exits, rcu_unregister_thread().
+ * Userspace shim: the base tree's tools/include has no <linux/rcupdate.h>
+ * (its <linux/rcu.h> is liblockdep's, with no read side).  RCU here is
+ * liburcu's "memb" flavour (liburcu-dev), whose read-side lock is a
+ * per-thread counter and needs no signals.  Every thread that calls
+ * rcu_read_lock() must first call rcu_register_thread() and, before it
+ * exits, rcu_unregister_thread().  weak.c runs in one thread and needs no
+ * RCU at all (-DSHIM_WEAK).
  *
  * _LGPL_SOURCE inlines the read-side primitives, as rcu_read_lock() is
  * inlined in the kernel, so that benchmarks do not measure a library call.

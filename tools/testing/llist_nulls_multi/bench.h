@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the llist_nulls_multi benchmarks share: the options, the entries and
+ * node pools, the lists' fill and empty, the reports (bench.c), and the
+ * visitor every walk calls.  Each benchmark is in a file of its own:
+ *
+ *   bench_walk.c        warm and cold walk cost
+ *   bench_contention.c  readers' walk throughput against one writer
+ *   bench_update.c      add and remove cost
+ */
+#ifndef _LLNM_BENCH_H
+#define _LLNM_BENCH_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/llist_nulls_multi.h>
+
+#include "harness.h"
+#include "node_pool.h"
+#include "onelist.h"
+
+#define MAX_REPS	64
+#define NR_OBJS		4096
+
+struct bench_opts {
+	unsigned int reps;	/* rounds: -r */
+	unsigned int ms;	/* one contention measurement: -t */
+	int readers;		/* contention's reader threads, or -1: -R */
+	int gap;		/* contention writer's pause in ns, or -1: -g */
+	bool flush_with_buffer;	/* cold: evict by writing a buffer: -f */
+};
+
+extern struct bench_opts opts;
+
+/* Entries point at these: 8-byte aligned, never dereferenced by walks. */
+struct bench_obj {
+	unsigned long payload[8];
+};
+
+extern struct bench_obj *objs;
+extern struct node_pool llnm_pool, one_pool;
+extern volatile uintptr_t sink;
+extern uint64_t rnd;
+/* The writers' lock: locked walks and the fallback of lockless ones take it. */
+extern pthread_mutex_t wlock;
+
+static inline int sum_visit(void *entry, void *arg)
+{
+	*(uintptr_t *)arg += (uintptr_t)entry;
+	return 0;
+}
+
+/* The same visitor, called through a pointer the compiler cannot see. */
+extern int (*volatile visit_ptr)(void *, void *);
+
+/* A walk with the iterators: @visit is inlined where it is known. */
+static __always_inline void
+iter_visit(const struct llist_nulls_multi_head *head,
+	   int (*visit)(void *, void *), void *arg)
+{
+	struct llist_nulls_multi_iter iter = { 0 };
+	void *e;
+
+	for (e = llist_nulls_multi_iter_first(head, &iter); e;
+	     e = llist_nulls_multi_iter_next(&iter))
+		visit(e, arg);
+}
+
+static inline int sum_locked(const struct llist_nulls_multi_head *head,
+			     void *arg)
+{
+	pthread_mutex_lock(&wlock);
+	iter_visit(head, sum_visit, arg);
+	pthread_mutex_unlock(&wlock);
+	return 0;
+}
+
+/*
+ * Visible where it is used, so that __llist_nulls_multi_walk_lockless()
+ * inlines the visitor.
+ */
+static const struct llist_nulls_multi_walk sum_walk __maybe_unused = {
+	.visit = sum_visit,
+	.fallback = sum_locked,
+};
+
+/* min, median and max of up to MAX_REPS measurements */
+struct series {
+	const char *name;
+	double v[MAX_REPS];
+	unsigned int n;
+};
+
+void print_header(void);
+void print_series(const struct series *s, const char *unit);
+void print_ratio(const char *what, const struct series *num,
+		 const struct series *den, const char *goal);
+
+/* Lists of @n entries: &objs[@first_obj] onwards. */
+void llnm_fill(struct llist_nulls_multi_head *head, unsigned int n,
+	       unsigned int first_obj);
+void llnm_empty(struct llist_nulls_multi_head *head);
+void one_fill(struct one_head *head, unsigned int n, unsigned int first_obj);
+void one_empty(struct one_head *head);
+
+/* The benchmarks: the report of each on stdout. */
+void bench_warm(void);		/* bench_walk.c */
+void bench_cold(void);		/* bench_walk.c */
+void bench_contention(void);	/* bench_contention.c */
+void bench_update(void);	/* bench_update.c */
+
+/*
+ * -i: icount_NAME() runs @stmt @loops times, so that callgrind's inclusive
+ * count for it divided by @loops is instructions per run.  harness/bench.sh
+ * --icount reports the functions named icount_* that it knows: give no
+ * other function that prefix.
+ */
+#define DEFINE_ICOUNT(name, type, stmt)					\
+static noinline void icount_##name(type *c, unsigned long loops)	\
+{									\
+	while (loops--)							\
+		stmt;							\
+}
+
+/* Each icount_* function of the file, @loops times. */
+void bench_walk_icount(unsigned long loops);
+void bench_update_icount(unsigned long loops);
+
+#endif

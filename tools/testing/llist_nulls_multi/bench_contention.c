@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * contention: readers' walk throughput while one writer adds and removes
+ * (see bench.c).
+ *
+ * Readers walk, a writer adds and removes.  In every mode a reader calls
+ * the same visitor through a pointer for each entry, so that the modes
+ * differ only in how readers synchronise with the writer:
+ *
+ *   lockless   llist_nulls_multi_walk_lockless(); the writer takes a mutex
+ *   spinlock   pthread_spin_lock() for readers and the writer
+ *   rwlock     pthread_rwlock_rdlock() for readers, wrlock for the writer
+ *
+ * (A fair ticket spinlock, closer to the kernel's, collapses in userspace
+ * as soon as a waiter is preempted, so it is not offered.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <linux/rcupdate.h>
+
+#include "bench.h"
+
+enum cont_mode { CONT_LOCKLESS, CONT_SPIN, CONT_RWLOCK, CONT_NR_MODES };
+
+static const char *const cont_names[CONT_NR_MODES] = {
+	"lockless walks", "pthread spinlock", "pthread rwlock (readers: read)",
+};
+
+#define CONT_LISTS	4
+#define CONT_MIN	290
+#define CONT_MAX	310
+
+struct cont_list {
+	struct llist_nulls_multi_head head;
+	void *entries[CONT_MAX];	/* writer's view */
+	unsigned int nr;
+} __aligned(64);
+
+static struct cont_list lists[CONT_LISTS];
+static void *spare[NR_OBJS];		/* entries in no list */
+static unsigned int nr_spare;
+static enum cont_mode mode;
+static unsigned int gap_ns;		/* writer's pause between operations */
+static pthread_spinlock_t spin __aligned(64);
+static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static int stop;
+
+struct cont_thread {
+	pthread_t thread;
+	uint64_t rnd;
+	unsigned long ops, fallbacks;
+} __aligned(64);
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	barrier();
+#endif
+}
+
+static void cont_lock(bool writer)
+{
+	switch (mode) {
+	case CONT_LOCKLESS:
+		pthread_mutex_lock(&wlock);
+		break;
+	case CONT_SPIN:
+		pthread_spin_lock(&spin);
+		break;
+	default:
+		if (writer)
+			pthread_rwlock_wrlock(&rwlock);
+		else
+			pthread_rwlock_rdlock(&rwlock);
+		break;
+	}
+}
+
+static void cont_unlock(void)
+{
+	switch (mode) {
+	case CONT_LOCKLESS:
+		pthread_mutex_unlock(&wlock);
+		break;
+	case CONT_SPIN:
+		pthread_spin_unlock(&spin);
+		break;
+	default:
+		pthread_rwlock_unlock(&rwlock);
+		break;
+	}
+}
+
+/* One add or one remove, keeping every list within [CONT_MIN, CONT_MAX]. */
+static void cont_write(struct cont_thread *t)
+{
+	struct cont_list *l = &lists[rnd_below(&t->rnd, CONT_LISTS)];
+	struct llist_nulls_multi_node *node = NULL;
+	unsigned int i;
+	void *e;
+
+	cont_lock(true);
+	if (l->nr > CONT_MIN && (l->nr == CONT_MAX || rnd_below(&t->rnd, 2))) {
+		i = rnd_below(&t->rnd, l->nr);
+		e = l->entries[i];
+		l->entries[i] = l->entries[--l->nr];
+		llist_nulls_multi_del(&l->head, e, TEST_CAP, &node);
+		spare[nr_spare++] = e;
+	} else {
+		i = rnd_below(&t->rnd, nr_spare);
+		e = spare[i];
+		spare[i] = spare[--nr_spare];
+		if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+			node = node_pool_alloc(&llnm_pool, false);
+		llist_nulls_multi_add(&l->head, e, TEST_CAP, node);
+		node = NULL;
+		l->entries[l->nr++] = e;
+	}
+	cont_unlock();
+	/* Type-stable memory: free at once, walkers or not. */
+	if (node)
+		node_pool_free(&llnm_pool, node);
+	t->ops++;
+}
+
+static void *cont_writer(void *arg)
+{
+	struct cont_thread *t = arg;
+	uint64_t until;
+
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		cont_write(t);
+		if (gap_ns) {
+			until = now_ns() + gap_ns;
+			while (now_ns() < until)
+				cpu_relax();
+		}
+	}
+	return NULL;
+}
+
+static void *cont_reader(void *arg)
+{
+	struct llist_nulls_multi_stats st;
+	struct llist_nulls_multi_walk walk = sum_walk;
+	struct cont_thread *t = arg;
+	unsigned int i = rnd_below(&t->rnd, CONT_LISTS);
+	int (*visit)(void *, void *) = visit_ptr;
+	uintptr_t sum = 0;
+
+	walk.stats = &st;
+	rcu_register_thread();
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		struct cont_list *l = &lists[i];
+
+		i = (i + 1) % CONT_LISTS;
+		if (mode == CONT_LOCKLESS) {
+			llist_nulls_multi_walk_lockless(&l->head, TEST_CAP,
+							&walk, &sum);
+			t->fallbacks += st.fell_back;
+		} else {
+			cont_lock(false);
+			iter_visit(&l->head, visit, &sum);
+			cont_unlock();
+		}
+		t->ops++;
+	}
+	rcu_unregister_thread();
+	sink = sum;
+	return NULL;
+}
+
+/* One measurement: walks per second of all readers, writer ops per second. */
+static void cont_run(enum cont_mode m, unsigned int nr_readers,
+		     double *reads, double *writes, unsigned long *fallbacks)
+{
+	struct cont_thread *t = calloc(nr_readers + 1, sizeof(*t));
+	unsigned int i;
+	uint64_t start, el;
+
+	if (!t)
+		exit(1);
+	mode = m;
+	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	for (i = 0; i <= nr_readers; i++) {
+		t[i].rnd = rnd_seed(rnd_next(&rnd), i);
+		if (pthread_create(&t[i].thread, NULL,
+				   i ? cont_reader : cont_writer, &t[i]))
+			exit(1);
+	}
+	start = now_ns();
+	usleep(opts.ms * 1000);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	el = now_ns() - start;
+	*reads = 0;
+	for (i = 0; i <= nr_readers; i++) {
+		pthread_join(t[i].thread, NULL);
+		if (i) {
+			*reads += t[i].ops;
+			*fallbacks += t[i].fallbacks;
+		}
+	}
+	*reads = *reads * 1e9 / el;
+	*writes = t[0].ops * 1e9 / el;
+	free(t);
+}
+
+/* Every mode with @nr_readers readers and the writer's gap_ns: the report. */
+static void cont_measure(unsigned int nr_readers)
+{
+	struct series rd[CONT_NR_MODES], wr[CONT_NR_MODES];
+	unsigned long fallbacks = 0;
+	double reads, writes;
+	unsigned int m, r;
+
+	for (m = 0; m < CONT_NR_MODES; m++) {
+		rd[m] = (struct series){ .name = cont_names[m] };
+		wr[m] = (struct series){ .name = cont_names[m] };
+	}
+	for (r = 0; r < opts.reps; r++) {
+		for (m = 0; m < CONT_NR_MODES; m++) {
+			cont_run(m, nr_readers, &reads, &writes, &fallbacks);
+			rd[m].v[rd[m].n++] = reads / 1000;
+			wr[m].v[wr[m].n++] = writes / 1000;
+		}
+	}
+	printf("  %u reader%s, writer %s", nr_readers, nr_readers == 1 ? "" : "s",
+	       gap_ns ? "pausing" : "running flat out");
+	if (gap_ns)
+		printf(" %u ns between operations", gap_ns);
+	printf("\n");
+	printf("   readers' walks, thousands per second (all readers)\n");
+	print_header();
+	for (m = 0; m < CONT_NR_MODES; m++)
+		print_series(&rd[m], "k/s");
+	print_ratio("lockless / pthread spinlock", &rd[CONT_LOCKLESS],
+		    &rd[CONT_SPIN], "   (goal: >= 3x on 2 cores)");
+	print_ratio("lockless / rwlock", &rd[CONT_LOCKLESS], &rd[CONT_RWLOCK],
+		    "");
+	printf("   writer's operations, thousands per second\n");
+	print_header();
+	for (m = 0; m < CONT_NR_MODES; m++)
+		print_series(&wr[m], "k/s");
+	printf("   lockless walks that fell back: %lu\n", fallbacks);
+}
+
+void bench_contention(void)
+{
+	unsigned int cpus = nr_cpus(), i, r, g, nr_r = 0, nr_g = 0;
+	unsigned int readers[2], gaps[2];
+
+	if (opts.readers > 0) {
+		readers[nr_r++] = opts.readers;
+	} else {
+		readers[nr_r++] = cpus > 1 ? cpus - 1 : 1;
+		if (cpus > 1)
+			readers[nr_r++] = cpus;
+	}
+	if (opts.gap >= 0) {
+		gaps[nr_g++] = opts.gap;
+	} else {
+		gaps[nr_g++] = 0;
+		gaps[nr_g++] = 1000;
+	}
+
+	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+	for (i = 0; i < CONT_LISTS; i++) {
+		llnm_fill(&lists[i].head, 300, i * 300);
+		for (lists[i].nr = 0; lists[i].nr < 300; lists[i].nr++)
+			lists[i].entries[lists[i].nr] =
+				&objs[i * 300 + lists[i].nr];
+	}
+	for (i = CONT_LISTS * 300; i < NR_OBJS; i++)
+		spare[nr_spare++] = &objs[i];
+
+	printf("\n(contention) readers walking %u lists of %u-%u entries while one writer adds and removes\n",
+	       CONT_LISTS, CONT_MIN, CONT_MAX);
+	printf("    (%u ms a measurement, %u CPUs; readers call the visitor through a pointer in every mode;\n",
+	       opts.ms, cpus);
+	printf("    the writer takes the same lock as the readers, or a mutex for lockless walks)\n");
+	for (r = 0; r < nr_r; r++) {
+		for (g = 0; g < nr_g; g++) {
+			gap_ns = gaps[g];
+			cont_measure(readers[r]);
+		}
+	}
+
+	for (i = 0; i < CONT_LISTS; i++)
+		llnm_empty(&lists[i].head);
+	nr_spare = 0;
+	pthread_spin_destroy(&spin);
+}

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a walk costs, with no writers (see bench.c):
+ *
+ *   warm  ns per walk with warm caches: the lockless walk, its inline form,
+ *         and the iterators with and without the writers' mutex, on lists
+ *         of 1, 14 and 300 entries
+ *   cold  ns per walk of 300 entries whose lines were all evicted first:
+ *         llist_nulls_multi against a one-entry-per-node list (onelist.h)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* ------------------------------------------------------- warm, no writers */
+
+/* Walks, timed in batches of about 10 ms: ns per walk. */
+typedef void (*walk_fn)(void *ctx);
+
+static unsigned long calibrate(walk_fn fn, void *ctx)
+{
+	unsigned long loops = 1, i;
+	uint64_t t;
+
+	for (;;) {
+		t = now_ns();
+		for (i = 0; i < loops; i++)
+			fn(ctx);
+		t = now_ns() - t;
+		if (t > 2000000 || loops > (1UL << 30))
+			return loops * 10000000 / (t ? t : 1) + 1;
+		loops *= 2;
+	}
+}
+
+static double time_loops(walk_fn fn, void *ctx, unsigned long loops)
+{
+	unsigned long i;
+	uint64_t t = now_ns();
+
+	for (i = 0; i < loops; i++)
+		fn(ctx);
+	return (double)(now_ns() - t) / loops;
+}
+
+struct warm_ctx {
+	struct llist_nulls_multi_head head;
+};
+
+static void warm_lockless(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
+	sink = sum;
+}
+
+static void warm_lockless_inline(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
+	sink = sum;
+}
+
+static void warm_locked(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	pthread_mutex_lock(&wlock);
+	iter_visit(&c->head, sum_visit, &sum);
+	pthread_mutex_unlock(&wlock);
+	sink = sum;
+}
+
+static void warm_iter_nolock(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	iter_visit(&c->head, sum_visit, &sum);
+	sink = sum;
+}
+
+static void warm_iter_indirect(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	iter_visit(&c->head, visit_ptr, &sum);
+	sink = sum;
+}
+
+void bench_warm(void)
+{
+	static const unsigned int sizes[] = { 1, 14, 300 };
+	static const struct {
+		const char *name;
+		walk_fn fn;
+	} v[] = {
+		{ "lockless walk", warm_lockless },
+		{ "locked: mutex + iterators", warm_locked },
+		{ "iterators, no lock", warm_iter_nolock },
+		{ "iterators, no lock, visit via ptr", warm_iter_indirect },
+		{ "lockless walk, inline form", warm_lockless_inline },
+	};
+	struct series s[5];
+	unsigned long loops[5];
+	unsigned int i, j, r;
+	struct warm_ctx c;
+
+	printf("\n(warm) walk with no writers, warm caches: ns per walk\n");
+	printf("    lockless: llist_nulls_multi_walk_lockless(), visitor called through a pointer\n");
+	printf("    inline form: __llist_nulls_multi_walk_lockless() with a constant walk, visitor inlined\n");
+	printf("    locked: pthread mutex taken, iter_first/next with the sum inline, mutex released\n");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		llnm_fill(&c.head, sizes[i], 0);
+		for (j = 0; j < ARRAY_SIZE(v); j++) {
+			s[j] = (struct series){ .name = v[j].name };
+			loops[j] = calibrate(v[j].fn, &c);
+		}
+		for (r = 0; r < opts.reps; r++)
+			for (j = 0; j < ARRAY_SIZE(v); j++)
+				s[j].v[s[j].n++] = time_loops(v[j].fn, &c, loops[j]);
+		printf("  %u entries\n", sizes[i]);
+		print_header();
+		for (j = 0; j < ARRAY_SIZE(v); j++)
+			print_series(&s[j], "ns");
+		print_ratio("lockless / locked", &s[0], &s[1],
+			    "   (goal: <= 1.15x)");
+		print_ratio("lockless inline form / locked", &s[4], &s[1],
+			    "   (goal: <= 1.15x)");
+		print_ratio("lockless / iterators, no lock", &s[0], &s[2], "");
+		print_ratio("lockless / iterators via ptr", &s[0], &s[3], "");
+		llnm_empty(&c.head);
+	}
+}
+
+/* ------------------------------------------------------- cold, 300 entries */
+
+static char *flush_buf;
+static size_t flush_size;
+
+static size_t llc_size(void)
+{
+	static const char *const paths[] = {
+		"/sys/devices/system/cpu/cpu0/cache/index3/size",
+		"/sys/devices/system/cpu/cpu0/cache/index2/size",
+	};
+	unsigned long kb;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		f = fopen(paths[i], "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%luK", &kb) == 1 && kb) {
+			fclose(f);
+			return kb * 1024;
+		}
+		fclose(f);
+	}
+	return 32 << 20;
+}
+
+static void flush_range(const void *p, size_t len)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	const char *c = (const char *)((uintptr_t)p & ~63UL);
+
+	for (; c < (const char *)p + len; c += 64)
+		__builtin_ia32_clflush(c);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+static void flush_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_mfence();
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+static void flush_buffer(void)
+{
+	size_t i;
+
+	for (i = 0; i < flush_size; i += 64)
+		flush_buf[i]++;
+	flush_fence();
+}
+
+/*
+ * The lines of one list, its head and its nodes, collected once: flushing a
+ * line and then reading its link to find the next one would bring the line
+ * back.
+ */
+struct cold_lines {
+	const void *head;
+	size_t head_size, node_size;
+	const void *nodes[300];
+	unsigned int nr_nodes;
+};
+
+struct cold_ctx {
+	struct llist_nulls_multi_head head;
+	struct one_head one;
+	struct cold_lines llnm_lines, one_lines;
+};
+
+/* Evict @l's lines from the caches (every line, with -f buffer). */
+static void cold_flush(const struct cold_lines *l)
+{
+	unsigned int i;
+
+	if (opts.flush_with_buffer)
+		return flush_buffer();
+	flush_range(l->head, l->head_size);
+	for (i = 0; i < l->nr_nodes; i++)
+		flush_range(l->nodes[i], l->node_size);
+	flush_fence();
+}
+
+static double cold_walk_llnm(struct cold_ctx *c, bool lockless)
+{
+	uintptr_t sum = 0;
+	uint64_t t;
+
+	cold_flush(&c->llnm_lines);
+	t = now_ns();
+	if (lockless)
+		llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
+	else
+		iter_visit(&c->head, sum_visit, &sum);
+	t = now_ns() - t;
+	sink = sum;
+	return t;
+}
+
+static double cold_walk_one(struct cold_ctx *c)
+{
+	uintptr_t sum = 0;
+	uint64_t t;
+
+	cold_flush(&c->one_lines);
+	t = now_ns();
+	one_walk_lockless(&c->one, visit_ptr, &sum);
+	t = now_ns() - t;
+	sink = sum;
+	return t;
+}
+
+static double cold_walk_clock(struct cold_ctx *c)
+{
+	uint64_t t;
+
+	cold_flush(&c->one_lines);
+	t = now_ns();
+	t = now_ns() - t;
+	return t;
+}
+
+void bench_cold(void)
+{
+	unsigned int walks = opts.flush_with_buffer ? 20 : 400, r, i;
+	struct series s[4] = {
+		{ .name = "llist_nulls_multi, lockless" },
+		{ .name = "llist_nulls_multi, iterators" },
+		{ .name = "one entry per node, lockless" },
+		{ .name = "(empty timed region)" },
+	};
+	struct llist_nulls_multi_node *node;
+	struct cold_ctx *c = calloc(1, sizeof(*c));
+	struct cold_lines *ll, *ol;
+	unsigned long link;
+	double sum[4];
+
+	if (!c)
+		exit(1);
+	ll = &c->llnm_lines;
+	ol = &c->one_lines;
+	if (opts.flush_with_buffer) {
+		flush_size = 2 * llc_size();
+		flush_buf = malloc(flush_size);
+		if (!flush_buf)
+			exit(1);
+		memset(flush_buf, 1, flush_size);
+	}
+	/* Spread both lists' nodes over memory, as long-lived lists are. */
+	node_pool_prefill_shuffled(&llnm_pool, 16384, 1);
+	node_pool_prefill_shuffled(&one_pool, 65536, 2);
+	llnm_fill(&c->head, 300, 0);
+	one_fill(&c->one, 300, 0);
+	*ll = (struct cold_lines){
+		.head = &c->head,
+		.head_size = sizeof(c->head),
+		.node_size = LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP),
+	};
+	for (node = llist_nulls_multi_first_node(&c->head); node;
+	     node = node->next & LLIST_NULLS_MULTI_NULLS ? NULL :
+		    (struct llist_nulls_multi_node *)node->next)
+		ll->nodes[ll->nr_nodes++] = node;
+	*ol = (struct cold_lines){
+		.head = &c->one,
+		.head_size = sizeof(c->one),
+		.node_size = sizeof(struct one_node),
+	};
+	for (link = c->one.first; !(link & 1);
+	     link = ((struct one_node *)link)->next)
+		ol->nodes[ol->nr_nodes++] = (const void *)link;
+
+	printf("\n(cold) cold walk of 300 entries: ns per walk, mean of %u walks a round,\n", walks);
+	if (opts.flush_with_buffer)
+		printf("    each after writing %zu MiB (2x the last-level cache)\n",
+		       flush_size >> 20);
+	else
+		printf("    each after clflush of every line of the list (head and nodes)\n");
+	printf("    llist_nulls_multi: %u nodes of %zu bytes; one entry per node: 300 nodes of %zu bytes\n",
+	       ll->nr_nodes, ll->node_size, ol->node_size);
+	for (r = 0; r < opts.reps; r++) {
+		memset(sum, 0, sizeof(sum));
+		for (i = 0; i < walks; i++) {
+			sum[0] += cold_walk_llnm(c, true);
+			sum[1] += cold_walk_llnm(c, false);
+			sum[2] += cold_walk_one(c);
+			sum[3] += cold_walk_clock(c);
+		}
+		for (i = 0; i < 4; i++)
+			s[i].v[s[i].n++] = sum[i] / walks;
+	}
+	print_header();
+	for (i = 0; i < 4; i++)
+		print_series(&s[i], "ns");
+	print_ratio("one entry per node / lockless", &s[2], &s[0],
+		    "   (goal: >= 4x)");
+	print_ratio("one entry per node / iterators", &s[2], &s[1], "");
+
+	llnm_empty(&c->head);
+	one_empty(&c->one);
+	free(c);
+	free(flush_buf);
+	flush_buf = NULL;
+}
+
+/* ------------------------------------------------- instruction counts (-i) */
+
+/* icount_walk_one()'s sum, which must not be optimised away. */
+static uintptr_t one_sum;
+
+DEFINE_ICOUNT(walk_lockless, struct warm_ctx, warm_lockless(c))
+DEFINE_ICOUNT(walk_locked, struct warm_ctx, warm_locked(c))
+DEFINE_ICOUNT(walk_iter, struct warm_ctx, warm_iter_nolock(c))
+DEFINE_ICOUNT(walk_one, struct one_head,
+	      one_walk_lockless(c, visit_ptr, &one_sum))
+
+/* Each walk of 300 entries @loops times. */
+void bench_walk_icount(unsigned long loops)
+{
+	struct warm_ctx c;
+	struct one_head one;
+
+	llnm_fill(&c.head, 300, 0);
+	one_fill(&one, 300, 0);
+	icount_walk_lockless(&c, loops);
+	icount_walk_locked(&c, loops);
+	icount_walk_iter(&c, loops);
+	icount_walk_one(&one, loops);
+	llnm_empty(&c.head);
+	one_empty(&one);
+}
