@@ -10,6 +10,7 @@
  *               locked walk (iterators under a mutex), lists of 1, 14 and
  *               300 entries (bench_walk.c)
  *   cold        a cold walk of 300 entries (caches flushed before each walk)
+ *   layout      the same over three node layouts KVM's rmap nodes could have
  *               against the same entries in a one-entry-per-node list,
  *               onelist.h (bench_walk.c)
  *   contention  readers' walk throughput on 300-entry lists while one writer
@@ -20,7 +21,7 @@
  *               list (bench_update.c)
  *
  * Usage: bench [-r reps] [-t ms] [-R readers] [-g ns] [-f clflush|buffer]
- *              [-i loops] [warm] [cold] [contention] [update]
+ *              [-i loops] [warm] [cold] [layout] [contention] [update]
  *
  *   -r  rounds (default 7)
  *   -t  length of one measurement of contention, in ms (default 300)
@@ -173,6 +174,7 @@ static const struct {
 } benches[] = {
 	{ "warm", bench_warm },
 	{ "cold", bench_cold },
+	{ "layout", bench_layout },
 	{ "contention", bench_contention },
 	{ "update", bench_update },
 };

@@ -108,6 +108,7 @@ void one_empty(struct one_head *head);
 /* The benchmarks: the report of each on stdout. */
 void bench_warm(void);		/* bench_walk.c */
 void bench_cold(void);		/* bench_walk.c */
+void bench_layout(void);	/* bench_walk.c */
 void bench_contention(void);	/* bench_contention.c */
 void bench_update(void);	/* bench_update.c */
 
