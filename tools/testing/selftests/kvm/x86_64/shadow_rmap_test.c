@@ -17,10 +17,17 @@
  *    new memory, and every GVA must read the new memory, not the old;
  *  - the guest rewrites page directory entries, moving parent_ptes from one
  *    shadow page to the other, and every region must then read through its
- *    new table.
+ *    new table;
+ *  - the guest rewrites table 1's last PTEs to map page 0: the table's
+ *    shadow page goes unsync, which marks its 256 parent_ptes, and page 0's
+ *    rmap crosses RMAP_RECYCLE_THRESHOLD, which zaps it whole; every region
+ *    must then read page 0 there;
+ *  - the host drops the data pages (MADV_DONTNEED), so the mmu notifier
+ *    zaps both rmaps whole, and writes new contents: every SPTE must then
+ *    read them, none the freed pages.
  *
- * The test is only meaningful with shadow paging (kvm_amd.npt=0 or
- * kvm_intel.ept=0); with TDP it still runs, but checks less.  The time of
+ * The shadow MMU builds these lists only under shadow paging
+ * (kvm_amd.npt=0 or kvm_intel.ept=0): with TDP the test skips.  The time of
  * the write-protection phase is printed for comparisons between kernels.
  */
 #include <stdio.h>
@@ -48,13 +55,17 @@
  * below RMAP_RECYCLE_THRESHOLD (1000): 512 + 448 SPTEs.
  */
 #define SPLIT_INDEX	448
-/* Where the guest sees its own page directory. */
+/* Where the guest sees its own page directory, and table 1. */
 #define PD_ALIAS_GVA	0x20000000ULL
+#define TABLE1_ALIAS_GVA 0x20001000ULL
+/* RMAP_RECYCLE_THRESHOLD in arch/x86/kvm/mmu/mmu.c */
+#define RECYCLE_THRESHOLD 1000
 
 #define PROBE_INDEX	500
 #define TOKEN(t)	(0x70c0000000000000ULL | (t))
 #define MARK(page)	(0x5a5a000000000000ULL | ((uint64_t)(page) << 32))
 #define NEW_MARK(page)	(0xa5a5000000000000ULL | ((uint64_t)(page) << 32))
+#define LAST_MARK(page)	(0x3c3c000000000000ULL | ((uint64_t)(page) << 32))
 
 enum {
 	STAGE_BUILT = 1,
@@ -64,6 +75,9 @@ enum {
 	STAGE_MANUAL_DONE,
 	STAGE_SLOT_REPLACED,
 	STAGE_REMAPPED,
+	STAGE_TABLE_WRITTEN,
+	STAGE_RECYCLED,
+	STAGE_UNMAPPED,
 };
 
 /* Rounds of the manual-protection phase; the first phase writes every SPTE. */
@@ -83,6 +97,18 @@ static int table_of(int region)
 static int page_of(int table, int index)
 {
 	return table == 1 && index >= SPLIT_INDEX;
+}
+
+/* The same, once the guest has pointed table 1's last PTEs at page 0. */
+static int page_of_rewired(int table, int index)
+{
+	return 0;
+}
+
+/* Which table @region's directory entry points at after STAGE_REMAPPED. */
+static int table_of_remapped(int region)
+{
+	return region % 3 ? table_of(region) : 1 - table_of(region);
 }
 
 /* The SPTE that round @t writes through, numbered over both tables. */
@@ -114,6 +140,7 @@ static void guest_code(uint64_t table_gpa0, uint64_t table_gpa1)
 {
 	uint64_t table_gpa[NR_TABLES] = { table_gpa0, table_gpa1 };
 	uint64_t *pd = (uint64_t *)PD_ALIAS_GVA;
+	uint64_t *table1 = (uint64_t *)TABLE1_ALIAS_GVA;
 	int r, i, t, table, page;
 
 	/* Link every directory entry: parent_ptes of the two tables grow. */
@@ -158,12 +185,41 @@ static void guest_code(uint64_t table_gpa0, uint64_t table_gpa1)
 	}
 	__asm__ __volatile__("mov %0, %%cr3" : : "r"(get_cr3()) : "memory");
 	for (r = 0; r < NR_REGIONS; r++) {
-		table = r % 3 ? table_of(r) : 1 - table_of(r);
+		table = table_of_remapped(r);
 		page = page_of(table, PROBE_INDEX);
 		GUEST_ASSERT_EQ(READ_ONCE(*slot_word(r, PROBE_INDEX, 0)),
 				NEW_MARK(page));
 	}
 	GUEST_SYNC(STAGE_REMAPPED);
+
+	/*
+	 * Point table 1's last PTEs at page 0.  The table is shadowed: the
+	 * write makes its shadow page unsync, and KVM marks all its parents.
+	 */
+	for (i = SPLIT_INDEX; i < PTRS; i++)
+		WRITE_ONCE(table1[i], (table1[i] & ~PHYSICAL_PAGE_MASK) |
+				      (DATA_GPA & PHYSICAL_PAGE_MASK));
+	GUEST_SYNC(STAGE_TABLE_WRITTEN);
+	/* The sync reaches the table only through the marked parents. */
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"(get_cr3()) : "memory");
+	/* Region 1 points at table 1: page 0's rmap grows past 1000. */
+	for (i = SPLIT_INDEX; i < PTRS; i++)
+		GUEST_ASSERT_EQ(READ_ONCE(*slot_word(1, i, 0)), NEW_MARK(0));
+	for (r = 0; r < NR_REGIONS; r++)
+		if (table_of_remapped(r) == 1)
+			GUEST_ASSERT_EQ(READ_ONCE(*slot_word(r, PTRS - 1, 0)),
+					NEW_MARK(page_of_rewired(1, PTRS - 1)));
+	GUEST_SYNC(STAGE_RECYCLED);
+
+	/* Host dropped the data pages and wrote new ones: read every SPTE. */
+	for (table = 0; table < NR_TABLES; table++)
+		for (i = 0; i < PTRS; i++)
+			GUEST_ASSERT_EQ(READ_ONCE(*slot_word(table == 1 ? 1 : 2, i, 0)),
+					LAST_MARK(page_of_rewired(table, i)));
+	for (r = 0; r < NR_REGIONS; r++)
+		GUEST_ASSERT_EQ(READ_ONCE(*slot_word(r, PROBE_INDEX, 0)),
+				LAST_MARK(0));
+	GUEST_SYNC(STAGE_UNMAPPED);
 	GUEST_DONE();
 }
 
@@ -262,14 +318,15 @@ int main(int argc, char *argv[])
 {
 	uint64_t table_gpa[NR_TABLES], pd_gpa, *pte, *pd, *table;
 	struct kvm_vcpu *vcpu;
-	uint64_t *data, *new_data, bitmap;
+	uint64_t *data, *new_data, bitmap, max_rmap, unsync;
 	struct kvm_vm *vm;
 	int level, r, i, t;
 	double t0, t_protect;
 
+	/* With TDP the shadow MMU keeps no such lists: nothing to test. */
+	TEST_REQUIRE(!kvm_is_tdp_enabled());
+
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	if (kvm_is_tdp_enabled())
-		pr_info("TDP is enabled: the shadow MMU's lists are not exercised\n");
 
 	data = data_alloc(mark_old);
 	vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA,
@@ -293,21 +350,19 @@ int main(int argc, char *argv[])
 		pd[r] = PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK |
 			table_gpa[table_of(r)];
 	virt_pg_map(vm, PD_ALIAS_GVA, pd_gpa);
+	virt_pg_map(vm, TABLE1_ALIAS_GVA, table_gpa[1]);
 	vcpu_args_set(vcpu, 2, table_gpa[0], table_gpa[1]);
 
 	expect_sync(vcpu, STAGE_BUILT);
 	pr_info("built: %d SPTEs map page 0 and %d page 1; %d parent_ptes on each of %d tables\n",
 		PTRS + SPLIT_INDEX, PTRS - SPLIT_INDEX,
 		NR_REGIONS / NR_TABLES, NR_TABLES);
-	if (!kvm_is_tdp_enabled()) {
-		/* The count before the last add: page 0's rmap reached 960. */
-		uint64_t max_rmap = vm_get_stat(vm, "max_mmu_rmap_size");
-
-		pr_info("max_mmu_rmap_size: %lu\n", max_rmap);
-		TEST_ASSERT(max_rmap >= PTRS + SPLIT_INDEX - 1,
-			    "the longest rmap held %lu SPTEs, expected %d",
-			    max_rmap + 1, PTRS + SPLIT_INDEX);
-	}
+	/* The count before the last add: page 0's rmap reached 960. */
+	max_rmap = vm_get_stat(vm, "max_mmu_rmap_size");
+	pr_info("max_mmu_rmap_size: %lu\n", max_rmap);
+	TEST_ASSERT(max_rmap >= PTRS + SPLIT_INDEX - 1,
+		    "the longest rmap held %lu SPTEs, expected %d",
+		    max_rmap + 1, PTRS + SPLIT_INDEX);
 	print_rmaps_stat(vm);
 
 	/* Write-protect every SPTE of the slot through the rmaps. */
@@ -346,6 +401,25 @@ int main(int argc, char *argv[])
 
 	expect_sync(vcpu, STAGE_REMAPPED);
 	pr_info("directory entries moved between tables: every region reads through its new table\n");
+
+	expect_sync(vcpu, STAGE_TABLE_WRITTEN);
+	unsync = vm_get_stat(vm, "mmu_unsync");
+	TEST_ASSERT(unsync >= 1, "the guest wrote a shadowed table, but no shadow page is unsync");
+	expect_sync(vcpu, STAGE_RECYCLED);
+	max_rmap = vm_get_stat(vm, "max_mmu_rmap_size");
+	pr_info("table 1 rewritten: %lu unsync shadow page(s); page 0's rmap reached %lu (recycled past %d)\n",
+		unsync, max_rmap + 1, RECYCLE_THRESHOLD);
+	TEST_ASSERT(max_rmap > RECYCLE_THRESHOLD,
+		    "page 0's rmap held at most %lu SPTEs, not past %d",
+		    max_rmap + 1, RECYCLE_THRESHOLD);
+
+	/* The mmu notifier zaps both rmaps whole; new pages come in. */
+	TEST_ASSERT(!madvise(new_data, DATA_PAGES * PG_SIZE_4K, MADV_DONTNEED),
+		    "madvise(MADV_DONTNEED) failed");
+	for (i = 0; i < DATA_PAGES; i++)
+		new_data[i * PG_SIZE_4K / sizeof(uint64_t)] = LAST_MARK(i);
+	expect_sync(vcpu, STAGE_UNMAPPED);
+	pr_info("data pages dropped and refilled: every SPTE reads the new pages\n");
 
 	expect_ucall(vcpu, UCALL_DONE, 0);
 	kvm_vm_free(vm);
