@@ -8,17 +8,9 @@
 # Log: build/userspace/bench.log (or bench-icount.log).
 . "$(dirname "$0")/common.sh"
 
-apt_need gcc make libc6-dev liburcu-dev
-# The build uses the base tree's tools/include.
-[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
-
-SRCDIR=$TOP/tools/testing/llist_nulls_multi
-OUT=$BUILD/userspace/llist_nulls_multi
+build_userspace bench
+OUT=$USERSPACE
 LOGS=$BUILD/userspace
-mkdir -p "$LOGS"
-
-log "building bench in $OUT"
-make -s -C "$SRCDIR" O="$OUT" -j"$JOBS" bench
 
 if [ "${1:-}" != "--icount" ]; then
 	set +e

@@ -45,3 +45,16 @@ KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEB
 
 # The packages any kernel build here needs (rsync: headers_install).
 BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)
+
+# build_userspace TARGET...: build the userspace harness's programs
+# (tools/testing/llist_nulls_multi) in build/userspace/llist_nulls_multi,
+# which USERSPACE names; its build uses the base tree's tools/include.
+USERSPACE_SRC=$TOP/tools/testing/llist_nulls_multi
+USERSPACE=$BUILD/userspace/llist_nulls_multi
+build_userspace() {
+	apt_need gcc make libc6-dev liburcu-dev
+	[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
+	mkdir -p "$USERSPACE"
+	log "building $* in build/userspace/llist_nulls_multi"
+	make -s -C "$USERSPACE_SRC" O="$USERSPACE" -j"$JOBS" "$@"
+}

@@ -7,17 +7,10 @@
 . "$(dirname "$0")/common.sh"
 
 secs=${1:-5}
-apt_need gcc make libc6-dev liburcu-dev libtsan2
-# The build uses the base tree's tools/include.
-[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
-
-SRCDIR=$TOP/tools/testing/llist_nulls_multi
-OUT=$BUILD/userspace/llist_nulls_multi
+apt_need libtsan2
+build_userspace stress stress-tsan
+OUT=$USERSPACE
 LOGS=$BUILD/userspace
-mkdir -p "$LOGS"
-
-log "building stress and stress-tsan in $OUT"
-make -s -C "$SRCDIR" O="$OUT" -j"$JOBS" stress stress-tsan
 
 # run NAME CMD...: run, show and log the output; returns the exit status.
 run() {

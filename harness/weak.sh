@@ -11,14 +11,10 @@
 
 n=${1:-300}
 seed=${2:-1}
-apt_need gcc make libc6-dev python3
-# The build uses the base tree's tools/include.
-[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
-SRCDIR=$TOP/tools/testing/llist_nulls_multi
+apt_need python3
+build_userspace weak
+SRCDIR=$USERSPACE_SRC
 OUT=$BUILD/userspace
-mkdir -p "$OUT"
-
-make -s -C "$SRCDIR" O="$OUT/llist_nulls_multi" weak
 r=0
 "$OUT/llist_nulls_multi/weak" -n "$n" -s "$seed" >"$OUT/weak.log" 2>&1 || r=$?
 grep -E '^scenario [a-z]+-[a-z]' "$OUT/weak.log" || true
