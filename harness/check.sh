@@ -35,9 +35,11 @@ step() {
 }
 
 OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
-      lib/test_llist_nulls_multi.c Documentation/core-api/llist-nulls-multi.rst
+      lib/test_llist_nulls_multi.c lib/test_llist_nulls_multi_torture.c
+      Documentation/core-api/llist-nulls-multi.rst
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c)
-OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o)
+OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
+      lib/test_llist_nulls_multi_torture.o)
 
 # --- the steps -------------------------------------------------------------
 
@@ -58,7 +60,8 @@ kunit_uml() {
 	grep -q 'llist_nulls_multi' "$BUILD/kunit-uml.log" || { echo "suite did not run"; return 1; }
 	# at least the cases the suite declares, all passed
 	local want
-	want=$(grep -c '^	KUNIT_CASE' "$TOP/lib/test_llist_nulls_multi.c")
+	want=$(cat "$TOP/lib/test_llist_nulls_multi.c" "$TOP/lib/test_llist_nulls_multi_torture.c" |
+		grep -c '^	KUNIT_CASE')
 	echo "$line" | grep -Eq "Ran $want tests: passed: $want\$" ||
 		{ echo "expected $want passed cases: $line"; return 1; }
 }
@@ -149,6 +152,17 @@ kvm_selftests_check() {
 	grep -a 'write-protect rounds\|built:' "$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
 	grep -q '^x86_64/shadow_rmap_test PASS' "$LOGS/kvm.results" || r=1
 	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm.results" || r=1
+	# The node layouts the KVM patch asserts at build time, as SLUB made
+	# them: 128-byte objects at a 128-byte stride, the rmap nodes' free
+	# pointer inside the object.
+	local slab
+	for slab in kvm_rmap_node kvm_parent_pte_node; do
+		grep -a "^@@@ SLAB $slab " "$BUILD/kvm-run/converted-check.log" ||
+			{ echo "no slab line for $slab"; r=1; continue; }
+		grep -aq "^@@@ SLAB $slab object_size=128 slab_size=128 " \
+			"$BUILD/kvm-run/converted-check.log" ||
+			{ echo "$slab: not 128-byte objects at a 128-byte stride"; r=1; }
+	done
 	return $r
 }
 
@@ -178,7 +192,7 @@ if [ $failed -eq 0 ]; then
 	step series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	SUMMARY='warning|stock|converted|sizes'
 	step sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
-	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:'
+	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:|SLAB|stride'
 	step kvm-selftests-shadow kvm_selftests_check
 	SUMMARY='killed|SURVIVED|not logged|does not build'
 	step kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"

@@ -451,6 +451,115 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
 }
 
 /**
+ * struct llist_nulls_multi_fault - where a list breaks the layout rules
+ * @what: the rule it breaks
+ * @node: the node that breaks it, counted from the first node (0), or -1
+ *	for the head word
+ * @slot: the slot that breaks it, or -1
+ */
+struct llist_nulls_multi_fault {
+	const char *what;
+	int node;
+	int slot;
+};
+
+/**
+ * llist_nulls_multi_validate - check a list against the layout rules
+ * @head: the list; the caller holds the writers' lock
+ * @cap: the capacity of the list's nodes
+ * @fault: if not NULL, where to say what is wrong
+ *
+ * For tests and debugging.  The head word must be 0, an entry, or a node
+ * with bit 0 set.  The first node must hold 1 to @cap entries and every
+ * node behind it @cap; positions must go down by one from node to node, to
+ * 0 at the last node, whose link must be @head's own nulls value; every slot
+ * below a node's count must hold a valid entry (not NULL, bit 0 clear).
+ * Slots at and above the count are not checked: a removal clears the slot
+ * it empties, but an add fills only the slots it uses of a new node, which
+ * may come from llist_nulls_multi_destroy() with its old entries.
+ *
+ * A link is followed only to the next lower position, so the check ends on
+ * any list, after at most (first position + 1) nodes.  Being inline, it
+ * costs nothing where it is not called.
+ *
+ * Return: true if @head keeps the rules, false (with @fault filled in, if
+ * given) if not.
+ */
+static inline bool
+llist_nulls_multi_validate(const struct llist_nulls_multi_head *head,
+			   unsigned int cap,
+			   struct llist_nulls_multi_fault *fault)
+{
+	const struct llist_nulls_multi_node *node, *next;
+	int depth = 0, slot = -1;
+	unsigned long link;
+	const char *what;
+	u32 i;
+
+	if (!(head->first & LLIST_NULLS_MULTI_MANY))
+		return true;
+	node = llist_nulls_multi_first_node(head);
+	if (!node) {
+		depth = -1;
+		what = "the head word names no node";
+		goto bad;
+	}
+	for (;;) {
+		if (node->count < 1 || node->count > cap) {
+			what = "a count is not in 1..cap";
+			goto bad;
+		}
+		if (depth && node->count != cap) {
+			what = "a node behind the first is not full";
+			goto bad;
+		}
+		for (i = 0; i < node->count; i++) {
+			if (!llist_nulls_multi_entry_valid(node->entries[i])) {
+				slot = i;
+				what = "a slot below the count holds no entry";
+				goto bad;
+			}
+		}
+		link = node->next;
+		if (link & LLIST_NULLS_MULTI_NULLS)
+			break;
+		if (!link) {
+			what = "a link is 0";
+			goto bad;
+		}
+		if (!node->pos) {
+			what = "the node at position 0 links on";
+			goto bad;
+		}
+		next = (const struct llist_nulls_multi_node *)link;
+		if (next->pos != node->pos - 1) {
+			depth++;
+			what = "a position is not one below the one before";
+			goto bad;
+		}
+		node = next;
+		depth++;
+	}
+	if (link != llist_nulls_multi_nulls(head)) {
+		what = "the last link is another list's nulls";
+		goto bad;
+	}
+	if (node->pos) {
+		what = "the last node's position is not 0";
+		goto bad;
+	}
+	return true;
+
+bad:
+	if (fault) {
+		fault->what = what;
+		fault->node = depth;
+		fault->slot = slot;
+	}
+	return false;
+}
+
+/**
  * enum llist_nulls_multi_pass_end - how a lockless pass ended
  * @LLIST_NULLS_MULTI_PASS_DONE: it reached the list's own nulls value, or
  *	the visitor ended the walk

@@ -190,47 +190,23 @@ static unsigned int list_size(struct tlist *l)
 static void verify_list(struct tlist *l)
 {
 	struct llist_nulls_multi_head *head = &l->head;
-	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
 	unsigned int n = 0, size = list_size(l), idx = l - lists;
 	struct llist_nulls_multi_iter iter = { 0 };	/* see fallback() */
-	unsigned long link;
+	struct llist_nulls_multi_fault fault;
 	struct obj *o;
 	void *e;
 
+	/* The layout first: a list that breaks it may not be walkable. */
+	if (!llist_nulls_multi_validate(head, TEST_CAP, &fault)) {
+		wviolation("list %u: %s (node %d, slot %d)", idx, fault.what,
+			   fault.node, fault.slot);
+		return;
+	}
 	if (llist_nulls_multi_count(head, TEST_CAP) != size)
 		wviolation("list %u: count %u, expected %u", idx,
 			  llist_nulls_multi_count(head, TEST_CAP), size);
 	if (llist_nulls_multi_empty(head) != !size)
 		wviolation("list %u: empty() wrong for size %u", idx, size);
-
-	/* Nodes: positions down to 0, all full but the first, own nulls. */
-	if (node) {
-		if (node->count < 1 || node->count > TEST_CAP)
-			wviolation("list %u: first node count %u", idx,
-				  node->count);
-		for (;;) {
-			link = node->next;
-			if (link & LLIST_NULLS_MULTI_NULLS) {
-				if (link != llist_nulls_multi_nulls(head))
-					wviolation("list %u: foreign nulls", idx);
-				if (node->pos != 0)
-					wviolation("list %u: last node pos %u",
-						  idx, node->pos);
-				break;
-			}
-			if (((struct llist_nulls_multi_node *)link)->pos !=
-			    node->pos - 1)
-				wviolation("list %u: pos %u after %u", idx,
-					  ((struct llist_nulls_multi_node *)link)->pos,
-					  node->pos);
-			node = (struct llist_nulls_multi_node *)link;
-			if (node->count != TEST_CAP)
-				wviolation("list %u: inner node count %u", idx,
-					  node->count);
-		}
-	} else if (size > 1) {
-		wviolation("list %u: %u entries but no node", idx, size);
-	}
 
 	/* Entries: exactly the ones we put there, once each. */
 	stamp++;
