@@ -35,7 +35,8 @@ step() {
 }
 
 OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
-      lib/test_llist_nulls_multi.c lib/test_llist_nulls_multi_torture.c
+      lib/test_llist_nulls_multi.c lib/test_llist_nulls_multi.h
+      lib/test_llist_nulls_multi_torture.c
       Documentation/core-api/llist-nulls-multi.rst
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o

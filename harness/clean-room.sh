@@ -43,6 +43,7 @@ mkdir -p "$root/etc/apt/sources.list.d"
 cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$cr/packages-before"
+chroot "$root" apt-mark showmanual | sort >"$cr/manual-before"
 
 mkdir -p "$root/work"
 git clone -q "$TOP" "$root/work/main"
@@ -83,6 +84,7 @@ if [ "$what" = all ]; then
 fi
 set -e
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$cr/packages-after"
+chroot "$root" apt-mark showmanual | sort >"$cr/manual-after"
 
 echo "clean room: Debian $(cat "$root/etc/debian_version"), minbase + make git ca-certificates"
 echo "make:       rc=${res[make]} in ${took[make]}s: $(grep -E 'Testing complete|tests: passed' "$cr/make.log" | tail -n 1)"
@@ -90,8 +92,8 @@ if [ "$what" = all ]; then
 	echo "make check: rc=${res[check]} in ${took[check]}s: $(tail -n 1 "$cr/check.log")"
 	grep -E '^(PASS|FAIL)  ' "$cr/check.log" | sed 's/^/  /'
 fi
-echo "what the targets installed (apt_need):"
-cat "$cr"/make.log "$cr"/check.log 2>/dev/null | sed -n 's/^== installing: /  /p' | sort -u
+echo "what the targets installed (apt_need), with their dependencies not listed:"
+comm -13 "$cr/manual-before" "$cr/manual-after" | fmt -w 76 | sed 's/^/  /'
 gained=$(comm -13 "$cr/packages-before" "$cr/packages-after")
 echo "packages the root gained: $(echo "$gained" | grep -c .)"
 echo "$gained" >"$cr/packages-gained"

@@ -22,29 +22,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#define KVM_CAP		14
-#define MAX_ENTRIES	512
+#include "test_llist_nulls_multi.h"
+
 #define MAX_NODES	80
 #define B_BASE		(MAX_ENTRIES / 2)	/* list B's entries start here */
 
-static u64 vals[MAX_ENTRIES];
 static struct kmem_cache *node_cache;
-
-static void *E(int i)
-{
-	return &vals[i];
-}
-
-static int idx(const void *entry)
-{
-	return (const u64 *)entry - vals;
-}
-
-static bool is_ours(const void *entry)
-{
-	return entry && idx(entry) >= 0 && idx(entry) < MAX_ENTRIES &&
-	       entry == E(idx(entry));
-}
 
 /*
  * Zeroed, unlike what the guide asks of real users: here every walk runs in
@@ -724,6 +707,23 @@ static void expect_within_bound(struct walk_check *wc,
 	KUNIT_EXPECT_LE(wc->test, st->steps, st->passes * st->max_pass_bound);
 }
 
+/*
+ * Walk @l, filled and marked by the caller, with @visit playing the writer:
+ * the walk must finish, see every stable entry and keep its bound.  Then
+ * empty @l.  Returns false once the case has failed, to end its loops.
+ */
+static bool walk_must_see_stable(struct walk_check *wc, struct test_list *l,
+				 int (*visit)(void *entry, void *arg))
+{
+	struct llist_nulls_multi_stats st;
+
+	KUNIT_ASSERT_EQ(l->test, walk(wc, l, visit, &st, 0, false), 0);
+	expect_stable_seen(wc);
+	expect_within_bound(wc, &st);
+	destroy(l);
+	return l->test->status != KUNIT_FAILURE;
+}
+
 static void llnm_lockless_walk_of_quiet_list_is_one_pass(struct kunit *test)
 {
 	static const int sizes[] = { 0, 1, 2, 14, 15, 28, 29, 300 };
@@ -802,7 +802,6 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 {
 	static const int sizes[] = { 2, 15, 29, 43 };
 	struct hole_filling *c = case_args(test, sizeof(*c));
-	struct llist_nulls_multi_stats st;
 	int k, at, v;
 
 	test_list_init(&c->a, test, KVM_CAP);
@@ -817,14 +816,8 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 				c->visits = 0;
 				c->remove_at = at;
 				c->victim = v;
-				KUNIT_ASSERT_EQ(test,
-						walk(&c->check, &c->a,
-						     hole_filling_visit, &st,
-						     0, false), 0);
-				expect_stable_seen(&c->check);
-				expect_within_bound(&c->check, &st);
-				destroy(&c->a);
-				if (test->status == KUNIT_FAILURE)
+				if (!walk_must_see_stable(&c->check, &c->a,
+							  hole_filling_visit))
 					return;
 			}
 		}
@@ -862,7 +855,6 @@ static int node_emptied_visit(void *e, void *arg)
 static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *test)
 {
 	struct node_emptied *c = case_args(test, sizeof(*c));
-	struct llist_nulls_multi_stats st;
 	int at, r, n = 43;
 
 	test_list_init(&c->a, test, KVM_CAP);
@@ -874,13 +866,8 @@ static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *
 			c->visits = 0;
 			c->remove_at = at;
 			c->nr_removed = r;
-			KUNIT_ASSERT_EQ(test, walk(&c->check, &c->a,
-						   node_emptied_visit, &st, 0,
-						   false), 0);
-			expect_stable_seen(&c->check);
-			expect_within_bound(&c->check, &st);
-			destroy(&c->a);
-			if (test->status == KUNIT_FAILURE)
+			if (!walk_must_see_stable(&c->check, &c->a,
+						  node_emptied_visit))
 				return;
 		}
 	}

@@ -28,8 +28,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#define KVM_CAP			14
-#define MAX_ENTRIES		512
+#include "test_llist_nulls_multi.h"
+
 #define TORTURE_LISTS		4
 #define TORTURE_PINNED		3
 
@@ -44,24 +44,7 @@ static unsigned int torture_ms = 1000;
 module_param(torture_ms, uint, 0444);
 MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
 
-static u64 vals[MAX_ENTRIES];
 static struct kmem_cache *node_cache;
-
-static void *E(int i)
-{
-	return &vals[i];
-}
-
-static int idx(const void *entry)
-{
-	return (const u64 *)entry - vals;
-}
-
-static bool is_ours(const void *entry)
-{
-	return entry && idx(entry) >= 0 && idx(entry) < MAX_ENTRIES &&
-	       entry == E(idx(entry));
-}
 
 static void node_free(struct llist_nulls_multi_node *node, void *arg)
 {
