@@ -27,8 +27,10 @@
  *    read them, none the freed pages.
  *
  * The shadow MMU builds these lists only under shadow paging
- * (kvm_amd.npt=0 or kvm_intel.ept=0): with TDP the test skips.  The time of
- * the write-protection phase is printed for comparisons between kernels.
+ * (kvm_amd.npt=0 or kvm_intel.ept=0): with TDP the test skips.  For
+ * comparisons between kernels it times rounds of turning dirty logging on
+ * and off with the vCPU stopped, each a walk of both rmaps and no VM exit,
+ * and the write-protection phase, whose rounds each take VM exits too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,8 @@ enum {
 
 /* Rounds of the manual-protection phase; the first phase writes every SPTE. */
 #define MANUAL_ROUNDS	64
+/* Rounds of the timed rmap walk, which runs no guest code. */
+#define WALK_ROUNDS	2000
 
 static uint64_t gva(int region, int index)
 {
@@ -321,7 +325,7 @@ int main(int argc, char *argv[])
 	uint64_t *data, *new_data, bitmap, max_rmap, unsync;
 	struct kvm_vm *vm;
 	int level, r, i, t;
-	double t0, t_protect;
+	double t0, t_protect, t_walk;
 
 	/* With TDP the shadow MMU keeps no such lists: nothing to test. */
 	TEST_REQUIRE(!kvm_is_tdp_enabled());
@@ -364,6 +368,23 @@ int main(int argc, char *argv[])
 		    "the longest rmap held %lu SPTEs, expected %d",
 		    max_rmap + 1, PTRS + SPLIT_INDEX);
 	print_rmaps_stat(vm);
+
+	/*
+	 * The rmap walk alone, with the vCPU stopped: turning dirty logging
+	 * on write-protects every SPTE of the slot through its rmaps, and
+	 * turning it off walks them again for SPTEs that could be huge.
+	 */
+	t0 = now();
+	for (t = 0; t < WALK_ROUNDS; t++) {
+		vm_set_user_memory_region(vm, DATA_SLOT, KVM_MEM_LOG_DIRTY_PAGES,
+					  DATA_GPA, DATA_PAGES * PG_SIZE_4K, data);
+		vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA,
+					  DATA_PAGES * PG_SIZE_4K, data);
+	}
+	t_walk = now() - t0;
+	pr_info("rmap walk rounds: %d in %.3f s (%.1f us each, dirty logging on and off over %d SPTEs)\n",
+		WALK_ROUNDS, t_walk, t_walk * 1e6 / WALK_ROUNDS,
+		NR_TABLES * PTRS);
 
 	/* Write-protect every SPTE of the slot through the rmaps. */
 	t0 = now();
