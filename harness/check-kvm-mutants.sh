@@ -24,8 +24,8 @@ for m in "$HARNESS"/kvm/mutants/*.mut; do
 			r=1
 		else
 			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
-			grep -a -m1 -E "not logged|expected|$KERNEL_PROBLEMS" \
-				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /'
+			grep -a -m1 -E "not logged|expected|Assertion|BUG at|$KERNEL_PROBLEMS" \
+				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /' || true
 		fi
 	else
 		echo "mutant $name does not build"
