@@ -15,26 +15,19 @@ cp "$BUILD/uml/.config" "$umlcfg"
 tip=$(git -C "$SRC" rev-parse series)
 trap 'git -C "$SRC" checkout -q series; cp "$umlcfg" "$BUILD/uml/.config"; rm -f "$umlcfg"' EXIT
 
-is_kvm() {
-	git -C "$SRC" diff --name-only "$1^" "$1" | grep -Eq '^(arch/x86/kvm/|arch/x86/include/asm/kvm|tools/testing/selftests/kvm/)'
-}
-
 # x86_64 with KVM, in build/kvm, from whatever is checked out.
 build_kvm() {
 	make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage
 }
 
 mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..series)
-first_kvm=
-for c in "${commits[@]}"; do
-	if is_kvm "$c"; then first_kvm=$c; break; fi
-done
+first_kvm=$(first_kvm_patch)
 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subj=$(git -C "$SRC" log -1 --format=%s "$c")
 	git -C "$SRC" checkout -q "$c"
-	if is_kvm "$c"; then
+	if is_kvm_patch "$c"; then
 		echo "[$n] x86_64+KVM: $subj"
 		build_kvm || { echo "FAILED to build after patch $n"; exit 1; }
 		if git -C "$SRC" diff --name-only "$c^" "$c" | grep -q '^tools/testing/selftests/kvm/'; then

@@ -58,3 +58,18 @@ build_userspace() {
 	log "building $* in build/userspace/llist_nulls_multi"
 	make -s -C "$USERSPACE_SRC" O="$USERSPACE" -j"$JOBS" "$@"
 }
+
+# is_kvm_patch COMMIT: true if COMMIT (in build/linux) touches KVM x86 or
+# its selftests.
+is_kvm_patch() {
+	git -C "$SRC" diff --name-only "$1^" "$1" |
+		grep -Eq '^(arch/x86/kvm/|arch/x86/include/asm/kvm|tools/testing/selftests/kvm/)'
+}
+
+# first_kvm_patch: the series' first commit that is_kvm_patch, or nothing.
+first_kvm_patch() {
+	local c
+	for c in $(git -C "$SRC" rev-list --reverse base..series); do
+		if is_kvm_patch "$c"; then echo "$c"; return; fi
+	done
+}

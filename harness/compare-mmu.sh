@@ -16,14 +16,9 @@ mkdir -p "$out"
 	die "cannot configure build/kvm (bash harness/build-kvm.sh converted)"
 
 tip=$(git -C "$SRC" rev-parse series)
-stock=
-for c in $(git -C "$SRC" rev-list --reverse base..series); do
-	if git -C "$SRC" diff --name-only "$c^" "$c" | grep -q '^arch/x86/kvm/'; then
-		stock=$(git -C "$SRC" rev-parse "$c^")
-		break
-	fi
-done
-[ -n "$stock" ] || die "no patch of the series touches arch/x86/kvm/"
+first=$(first_kvm_patch)
+[ -n "$first" ] || die "no patch of the series touches KVM"
+stock=$(git -C "$SRC" rev-parse "$first^")
 trap 'git -C "$SRC" checkout -q series' EXIT
 
 # report NAME COMMIT: size and sparse/W=1 warnings of mmu.o at COMMIT.
