@@ -1060,6 +1060,71 @@ static void llnm_lockless_node_freed_zeroed_reused_under_walker(struct kunit *te
 }
 
 /*
+ * Destroyed under the walker: the whole list the walker is about to enter is
+ * destroyed, its nodes handed to free_node() as they are (kept here, not
+ * reused).  Each comes back with count 0, so the walker, which still follows
+ * the nodes' links down to the list's nulls, finds no entry in any of them.
+ */
+struct destroyed_walker {
+	struct test_list a;
+	struct walk_check check;
+	unsigned int events;
+	struct llist_nulls_multi_node *freed[4];
+	int nfreed, nonzero;
+};
+
+static void destroyed_free(struct llist_nulls_multi_node *node, void *arg)
+{
+	struct destroyed_walker *c = arg;
+
+	if (READ_ONCE(node->count))
+		c->nonzero++;
+	if (c->nfreed < ARRAY_SIZE(c->freed))
+		c->freed[c->nfreed++] = node;
+	else
+		node_free(node, NULL);
+}
+
+static void destroyed_walker_event(const struct llist_nulls_multi_head *head,
+				   struct llist_nulls_multi_node *node)
+{
+	struct destroyed_walker *c = container_of(head, struct destroyed_walker,
+						  a.head);
+
+	if (c->events++ != 0)
+		return;
+	KUNIT_EXPECT_EQ(c->a.test,
+			llist_nulls_multi_destroy(&c->a.head, c->a.cap, NULL,
+						  destroyed_free, c),
+			42);
+}
+
+static void llnm_lockless_walker_in_destroyed_list_finds_nothing(struct kunit *test)
+{
+	struct destroyed_walker *c = case_args(test, sizeof(*c));
+	struct llist_nulls_multi_stats st;
+	int i;
+
+	test_list_init(&c->a, test, KVM_CAP);
+	walk_check_init(&c->check, test);
+	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
+				   destroyed_walker_event);
+	fill(&c->a, 0, 42);
+	KUNIT_EXPECT_EQ(test, walk(&c->check, &c->a, visit_count, &st, 0,
+				   false), 0);
+	KUNIT_EXPECT_EQ(test, c->nfreed, 3);
+	KUNIT_EXPECT_EQ(test, c->nonzero, 0);
+	for (i = 0; i < 42; i++)
+		KUNIT_EXPECT_EQ_MSG(test, c->check.seen[i], 0,
+				    "entry %d of the destroyed list visited", i);
+	KUNIT_EXPECT_EQ(test, st.passes, 1);
+	KUNIT_EXPECT_EQ(test, st.steps, 3);
+	KUNIT_EXPECT_FALSE(test, st.fell_back);
+	for (i = 0; i < c->nfreed; i++)
+		node_free(c->freed[i], NULL);
+}
+
+/*
  * The seed's ping-pong.  a: desc1 (first) -> desc2 -> desc0.  Whenever the
  * walker has loaded a link and is about to enter a node, the writer deletes
  * desc1 and desc2 and adds them back in the other order, so that the node the
@@ -1276,6 +1341,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_lockless_node_emptied_under_walker_hides_nothing),
 	KUNIT_CASE(llnm_lockless_walker_moved_to_another_list_rewalks),
 	KUNIT_CASE(llnm_lockless_node_freed_zeroed_reused_under_walker),
+	KUNIT_CASE(llnm_lockless_walker_in_destroyed_list_finds_nothing),
 	KUNIT_CASE(llnm_lockless_pingpong_ends_within_bound_then_falls_back),
 	KUNIT_CASE(llnm_lockless_entries_added_during_walk_lose_nothing),
 	KUNIT_CASE(llnm_lockless_walk_checks_node_memory_in_debug_builds),

@@ -409,8 +409,10 @@ static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *i
  * @free_node: called for each node once the walk is done with it
  * @arg: passed to @fn and @free_node
  *
- * The list is empty before the first call to @fn.  @fn and @free_node are
- * inlined where they are known at compile time.
+ * The list is empty before the first call to @fn.  Each node is handed to
+ * @free_node with its count cleared (a release), so a lockless walker that
+ * is still in it finds no entry there.  @fn and @free_node are inlined where
+ * they are known at compile time.
  *
  * Return: the number of entries the list held.
  */
@@ -442,6 +444,12 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
 			for (i = node->count - 1; i >= 0; i--)
 				fn(node->entries[i], arg);
 		next = node->next;
+		/*
+		 * A freed node has count 0, as after a removal: a walker still
+		 * in it reads no slot of this life, and in the node's next life
+		 * only what that life published.
+		 */
+		smp_store_release(&node->count, 0);
 		free_node(node, arg);
 		if (next & LLIST_NULLS_MULTI_NULLS)
 			break;

@@ -36,6 +36,8 @@
  *			 WITNESS_PINGPONG with NO_POS_CHECK checks the bound
  *			 only on passes that followed the ping-pong link, so
  *			 the violation found is the 2013 ping-pong livelock itself.
+ *  DESTROY_KEEPS_COUNT	 mutant: destroy frees nodes without clearing
+ *			 their count
  *  NO_DESTROY		 writers never call llist_nulls_multi_destroy()
  *  NOPS, MAX_PASSES	 writer operations in all, lockless passes per walk
  */
@@ -149,8 +151,8 @@ bool w_seen;		/* the probed event hit w_node during this pass */
  * invisible to any reader, so it is folded into the next store's step:
  * each step below zeroes the first non-zero field, and the loop ends when
  * the node is all zero.  (In the correct protocol a freed node already has
- * count 0 and NULL slots, so only next and pos change; the mutants free
- * nodes that still hold entries.)
+ * count 0; one freed by a removal also has NULL slots, while one freed by
+ * destroy keeps its entries until this zeroing.)
  */
 inline alloc_node()
 {
@@ -327,8 +329,8 @@ inline op_del(L, e)
 /*
  * llist_nulls_multi_destroy() with a free_node() that frees each node back
  * to the slab as the walk leaves it: the head word is cleared first, then
- * the nodes are freed with their entries, count, pos and next still in
- * them (unlike a removal, which frees only an emptied node).
+ * each node's count is cleared and the node freed with its entries, pos and
+ * next still in it (a removal frees only an emptied node).
  */
 inline op_destroy(L)
 {
@@ -345,6 +347,9 @@ inline op_destroy(L)
 	:: f != 0 ->
 		d_step {
 			nd = nd_next[f];	/* next = node->next */
+#ifndef DESTROY_KEEPS_COUNT
+			nd_count[f] = 0;	/* smp_store_release(&node->count, 0) */
+#endif
 			nd_free[f] = true;	/* free_node(node) */
 			printf("MSC: W%d node %d freed\n", _pid, f);
 			if
@@ -536,6 +541,8 @@ slots:
 	/* for (i = min(READ_ONCE(node->count), cap) - 1; i >= 0; i--) */
 	d_step {
 		c = nd_count[node];
+		/* a free node has count 0: nothing of a past life is read */
+		assert(!nd_free[node] || c == 0);
 		if
 		:: c > CAP -> c = CAP
 		:: else
