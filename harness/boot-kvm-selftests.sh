@@ -3,11 +3,14 @@
 # Boot BZIMAGE in QEMU TCG (-accel tcg,thread=single -cpu max: emulated AMD
 # SVM, so kvm_amd loads) with shadow paging forced (kvm_amd.npt=0
 # kvm.tdp_mmu=0), run the KVM selftests of harness/kvm/tests.list (SET: all,
-# or check for the lines tagged @check) from a busybox-static initramfs, and
+# or a tag: check for the lines tagged @check, and so on) from a busybox-static initramfs, and
 # print one line per test: "name result seconds".  Results come from the
 # guest's serial log (build/kvm-run/LABEL.log), never from QEMU's exit code.
 # Exits non-zero if the log shows a kernel warning, oops or panic, or if the
 # guest did not finish.
+# Environment: QEMU_ACCEL (default tcg,thread=single; tcg,thread=multi runs
+# the two vCPUs on two host threads), BOOT_APPEND (more kernel parameters,
+# e.g. kvm.lockless_aging=0).
 . "$(dirname "$0")/common.sh"
 
 kernel=${1:?usage: boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]}
@@ -27,11 +30,7 @@ cp /bin/busybox "$root/bin/busybox"
 # The run list: program and arguments, tags stripped.  SET ab: the lines
 # tagged @ab, each AB_REPS times (default 5).
 grep -Ev '^\s*(#|$)' "$HARNESS/kvm/tests.list" | while read -r line; do
-	case $set_ in
-	check | ab) grep -qw "@$set_" <<<"$line" || continue ;;
-	all) ;;
-	*) die "unknown set '$set_'" ;;
-	esac
+	[ "$set_" = all ] || grep -qw "@$set_" <<<"$line" || continue
 	for _ in $(seq "$([ "$set_" = ab ] && echo "${AB_REPS:-5}" || echo 1)"); do
 		sed -E 's/ ?@[a-z]+//g' <<<"$line"
 	done
@@ -51,7 +50,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t debugfs debugfs /sys/kernel/debug
-echo "@@@ BOOTED \$(uname -r) npt=\$(cat /sys/module/kvm_amd/parameters/npt) tdp_mmu=\$(cat /sys/module/kvm/parameters/tdp_mmu)"
+echo "@@@ BOOTED \$(uname -r) npt=\$(cat /sys/module/kvm_amd/parameters/npt) tdp_mmu=\$(cat /sys/module/kvm/parameters/tdp_mmu) lockless_aging=\$(cat /sys/module/kvm/parameters/lockless_aging 2>/dev/null || echo none)"
 [ -c /dev/kvm ] || echo "@@@ NO-KVM"
 cd /tests
 while read -r prog args; do
@@ -79,9 +78,9 @@ log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 # partial last word (page_idle_bitmap_read() returns 0 bytes for one, and
 # access_tracking_perf_test fails whenever its memory lands there).
 timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp 2 -m 3G \
+	-accel "${QEMU_ACCEL:-tcg,thread=single}" -cpu max -smp 2 -m 3G \
 	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
-	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M kvm_amd.npt=0 kvm.tdp_mmu=0" \
+	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M kvm_amd.npt=0 kvm.tdp_mmu=0 ${BOOT_APPEND:-}" \
 	-nographic -no-reboot -serial "file:$log" -monitor none </dev/null >"$run/$label.qemu.log" 2>&1 || true
 
 bad=0

@@ -6,14 +6,18 @@
 #                     keeps the image, and checks the series out again
 # Both share build/kvm, so switching costs an incremental build.  Prints
 # the bzImage path on stdout (for stock, a copy in build/kvm-images/).
+#   build-kvm.sh converted kasan|kcsan   the series with sanitizers, in
+#                     build/kvm-kasan or build/kvm-kcsan: KASAN with
+#                     SLUB_RCU_DEBUG, lockdep and PROVE_RCU; or KCSAN
 . "$(dirname "$0")/common.sh"
 
-which=${1:?usage: build-kvm.sh stock|converted}
+which=${1:?usage: build-kvm.sh stock|converted [kasan|kcsan]}
+variant=${2:-}
 tree=$SRC
-out=$BUILD/kvm
+out=$BUILD/kvm${variant:+-$variant}
 case $which in
 stock | converted) ;;
-*) die "usage: build-kvm.sh stock|converted" ;;
+*) die "usage: build-kvm.sh stock|converted [kasan|kcsan]" ;;
 esac
 
 apt_need "${BUILD_DEPS[@]}"
@@ -29,6 +33,13 @@ RECIPE=(-e KVM -e KVM_INTEL -e KVM_AMD -e USERFAULTFD -e IDLE_PAGE_TRACKING
 	-d NETFILTER -d NETWORK_FILESYSTEMS -d ETHERNET -d INPUT_MOUSE
 	-d INPUT_JOYSTICK -d INPUT_TABLET -d INPUT_TOUCHSCREEN -d HID -d AGP
 	-d MEDIA_SUPPORT -d ATA -d SCSI -d MD -d IPV6 -d WIRELESS_EXT)
+case $variant in
+'') ;;
+kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e SLUB_RCU_DEBUG
+		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU) ;;
+kcsan) RECIPE+=(-e KCSAN -d KCSAN_STRICT) ;;
+*) die "unknown variant '$variant' (kasan, kcsan)" ;;
+esac
 mkdir -p "$out"
 if [ ! -f "$out/.config" ]; then
 	log "configuring $which: x86_64_defconfig + kvm_guest.config"
@@ -39,7 +50,7 @@ if [ "$(cat "$out/.recipe" 2>/dev/null)" != "${RECIPE[*]}" ]; then
 	log "configuring $which: KVM, KVM_AMD, KVM_INTEL, fewer drivers"
 	"$tree/scripts/config" --file "$out/.config" "${RECIPE[@]}"
 	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >/dev/null
-	for o in KVM KVM_INTEL KVM_AMD; do
+	for o in KVM KVM_INTEL KVM_AMD ${variant:+${variant^^}}; do
 		grep -q "^CONFIG_$o=y" "$out/.config" || die "$which: CONFIG_$o did not stick"
 	done
 	echo "${RECIPE[*]}" >"$out/.recipe"
@@ -48,9 +59,9 @@ if [ "$which" = stock ]; then
 	trap 'git -C "$SRC" checkout -q series' EXIT
 	git -C "$SRC" checkout -q base
 fi
-log "building $which bzImage (build/kvm, $(git -C "$SRC" describe --all --always HEAD))"
+log "building $which bzImage (build/kvm${variant:+-$variant}, $(git -C "$SRC" describe --all --always HEAD))"
 make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage >&2
-if [ "$which" = stock ]; then
+if [ "$which" = stock ] && [ -z "$variant" ]; then
 	mkdir -p "$BUILD/kvm-images"
 	cp "$out/arch/x86/boot/bzImage" "$BUILD/kvm-images/stock-bzImage"
 	echo "$BUILD/kvm-images/stock-bzImage"

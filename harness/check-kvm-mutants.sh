@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Show that shadow_rmap_test can fail: for each harness/kvm/mutants/*.mut,
+# Show that our KVM selftests can fail: for each harness/kvm/mutants/*.mut,
 # apply the deliberate bug to the converted KVM, build it, boot it under
-# shadow paging and run shadow_rmap_test, which must fail or make the
-# kernel report a problem; then put the tree back and rebuild.  Fails if a
-# mutant survives.
+# shadow paging and run the selftest the mutant names ("# test:", default
+# shadow_rmap_test; "# set:" the tests.list tag to boot, default ab), which
+# must fail or make the kernel report a problem; then put the tree back and
+# rebuild.  Fails if a mutant survives.
 . "$(dirname "$0")/common.sh"
 
 bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || die "cannot build the KVM selftests (bash harness/build-kvm-selftests.sh)"
@@ -12,14 +13,17 @@ trap 'git -C "$SRC" checkout -q -- arch include lib virt' EXIT
 r=0
 for m in "$HARNESS"/kvm/mutants/*.mut; do
 	name=$(basename "$m" .mut)
+	test=$(sed -n 's/^# test: *//p' "$m")
+	set_=$(sed -n 's/^# set: *//p' "$m")
 	python3 "$HARNESS/mutate.py" "$m" "$SRC" || { r=1; continue; }
 	f=$(sed -n 's/^file: *//p' "$m")
 	if img=$(bash "$HARNESS/build-kvm.sh" converted); then
-		# A kernel problem (BUG, WARNING) in the log fails the boot: that
-		# kills the mutant as surely as a failed test.
-		AB_REPS=1 bash "$HARNESS/boot-kvm-selftests.sh" "$img" "mutant-$name" ab \
-			>"$BUILD/kvm-run/mutant-$name.results" || true
-		if grep -q '^x86_64/shadow_rmap_test PASS' "$BUILD/kvm-run/mutant-$name.results"; then
+		# A kernel problem (BUG, WARNING, KASAN) in the log fails the
+		# boot: that kills the mutant as surely as a failed test.
+		AB_REPS=1 bash "$HARNESS/boot-kvm-selftests.sh" "$img" "mutant-$name" \
+			"${set_:-ab}" >"$BUILD/kvm-run/mutant-$name.results" || true
+		if grep -q "^${test:-x86_64/shadow_rmap_test} PASS" "$BUILD/kvm-run/mutant-$name.results" &&
+		   ! grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/mutant-$name.log"; then
 			echo "SURVIVED: $name"
 			r=1
 		else

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# make kvm-bench: A/B of the long-rmap workload, stock against converted,
-# in one run.  Boots the two kernels alternately ROUNDS times (default 2),
-# each boot running shadow_rmap_test AB_REPS times (default 5), and prints
-# two of its timings per run, their medians, spread and ratio: the rmap
-# walk rounds (dirty logging turned on and off with the vCPU stopped: two
-# walks of the 960- and 64-SPTE rmaps and a memslot update, no VM exit)
-# and the write-protect rounds (a guest write through one SPTE, its exits,
-# and KVM_GET_DIRTY_LOG write-protecting the page through its rmap).  A benchmark: it prints numbers and
+# make kvm-bench: A/B of KVM under shadow paging, in one run, kernels booted
+# alternately; it prints numbers (each run, medians, spread, ratios) and
 # fails only if a run fails.
+#   harness/kvm-bench.sh [rounds] [aging_rounds] [accels]
+# 1. The long-rmap workload, stock against converted, ROUNDS boots each
+#    (default 2) of shadow_rmap_test AB_REPS times (default 5): the rmap
+#    walk rounds (dirty logging on and off with the vCPU stopped: two walks
+#    of the 960- and 64-SPTE rmaps and a memslot update, no VM exit) and the
+#    write-protect rounds (a guest write through one SPTE, its exits, and
+#    KVM_GET_DIRTY_LOG write-protecting the page through its rmap).
+# 2. Aging, AGING_ROUNDS boots (default 5) of each of stock, converted with
+#    kvm.lockless_aging=1 and with =0, under each QEMU TCG mode of ACCELS
+#    (default "single multi"): shadow_aging_test (the time to mark 64 pages
+#    idle while a vCPU faults on their rmaps, and that vCPU's progress; on
+#    the converted kernel its rounds alternate lockless and locked aging in
+#    one VM) and, as the no-contention control, access_tracking_perf_test's
+#    "Mark memory idle" time.
 . "$(dirname "$0")/common.sh"
 
 rounds=${1:-2}
+aging_rounds=${2:-5}
+accels=${3:-single multi}
 stock=$(bash "$HARNESS/build-kvm.sh" stock)
 conv=$(bash "$HARNESS/build-kvm.sh" converted)
 bash "$HARNESS/build-kvm-selftests.sh" >/dev/null
@@ -41,4 +51,66 @@ for what, title in (("walk", "rmap walk round: dirty logging on and off, vCPU st
               f"min={min(xs):.1f} max={max(xs):.1f} runs={' '.join(f'{x:.1f}' for x in xs)}")
     m = {k: statistics.median(xs) for k, xs in v.items()}
     print(f"  converted/stock (medians): {m['converted'] / m['stock']:.3f}")
+PY
+
+# --- 2. aging ---------------------------------------------------------------
+for accel in $accels; do
+	for r in $(seq "$aging_rounds"); do
+		for k in stock lockless locked; do
+			img=$conv append=
+			[ $k = stock ] && img=$stock
+			[ $k = locked ] && append=kvm.lockless_aging=0
+			label=age-$accel-$k-$r
+			QEMU_ACCEL=tcg,thread=$accel BOOT_APPEND=$append \
+				bash "$HARNESS/boot-kvm-selftests.sh" "$img" "$label" agebench \
+				>"$res/$label.results" ||
+				die "run $label failed: see build/kvm-run/$label.log"
+			l=$BUILD/kvm-run/$label.log
+			# "aging <mode>: N passes ..., us per pass median M ...; ... R PTE remaps/s"
+			grep -a '\] aging [a-z]*: ' "$l" |
+				sed -E 's/.*\] aging ([a-z]+): .* median ([0-9.]+) .* ([0-9.]+) PTE remaps.*/\1 \2 \3/' |
+				while read -r mode us rate; do
+					echo "$us" >>"$res/age-$accel-$k-$mode.pass"
+					echo "$rate" >>"$res/age-$accel-$k-$mode.vcpu"
+				done
+			grep -a 'Mark memory idle' "$l" | sed -E 's/.*: *([0-9.]+)s.*/\1/' |
+				paste -sd+ | bc >>"$res/idle-$accel-$k.secs"
+			grep -a 'lockless aging:' "$l" | sed 's/^.*\] //' >>"$res/age-$accel-$k.stats"
+		done
+	done
+done
+python3 - "$res" "$accels" <<'PY'
+import glob, os, statistics, sys
+d, accels = sys.argv[1], sys.argv[2].split()
+def read(pattern):
+    xs = []
+    for p in sorted(glob.glob(os.path.join(d, pattern))):
+        xs += [float(x) for x in open(p) if x.strip()]
+    return xs
+def show(label, xs):
+    if not xs:
+        return None
+    print(f"  {label:10s} n={len(xs):2d} median={statistics.median(xs):10.1f} "
+          f"min={min(xs):10.1f} max={max(xs):10.1f}")
+    return statistics.median(xs)
+for accel in accels:
+    print(f"aging under contention, QEMU -accel tcg,thread={accel}: shadow_aging_test, "
+          "median of each run; converted boots alternate lockless and locked rounds in one VM")
+    for what, title in (("pass", "aging pass, us to mark 64 pages idle"),
+                        ("vcpu", "vCPU 1 progress during the passes, PTE remaps/s")):
+        print(f" {title}:")
+        m = {"stock": show("stock", read(f"age-{accel}-stock-stock.{what}")),
+             "lockless": show("lockless", read(f"age-{accel}-lock*-lockless.{what}")),
+             "locked": show("locked", read(f"age-{accel}-lock*-locked.{what}"))}
+        for a, b in (("lockless", "stock"), ("locked", "stock"), ("lockless", "locked")):
+            if m[a] and m[b]:
+                print(f"   {a} / {b} (medians): {m[a] / m[b]:.3f}")
+    print(" no-contention control: access_tracking_perf_test -v 1 -b 32M, "
+          "s of its two Mark memory idle passes:")
+    m = {k: show(k, read(f"idle-{accel}-{k}.secs")) for k in ("stock", "lockless", "locked")}
+    for k in ("lockless", "locked"):
+        if m["stock"] and m[k]:
+            print(f"   {k} / stock (medians): {m[k] / m['stock']:.3f}")
+    for p in sorted(glob.glob(os.path.join(d, f"age-{accel}-lock*.stats")))[:2]:
+        print("  " + os.path.basename(p) + ": " + open(p).read().splitlines()[0])
 PY

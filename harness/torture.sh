@@ -2,8 +2,12 @@
 # make torture: the llist_nulls_multi_torture KUnit suite on x86_64 QEMU
 # with several CPUs, once under KCSAN and once under KASAN with lockdep,
 # PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD; then both suites on i386 QEMU, a
-# 32-bit kernel.  Every run goes through run-kunit.sh.
-#   harness/torture.sh [kcsan|kasan|i386|all] [torture_ms] [cpus]
+# 32-bit kernel.  Every run goes through run-kunit.sh.  Then the converted
+# KVM built with KASAN (SLUB_RCU_DEBUG, lockdep, PROVE_RCU) and with KCSAN,
+# each booted under shadow paging with two vCPUs on two host threads
+# (-accel tcg,thread=multi) running shadow_aging_test and shadow_rmap_test
+# (kvm-kasan, kvm-kcsan).
+#   harness/torture.sh [kcsan|kasan|i386|kvm-kasan|kvm-kcsan|all] [torture_ms] [cpus]
 # Fails on a failed case or on any line matching KERNEL_PROBLEMS
 # (common.sh): only the torture suite runs, so no warning is expected.
 # Logs: build/kunit-torture-{kcsan,kasan}.log, build/kunit-i386.log.
@@ -67,8 +71,30 @@ i386() {
 	return $rc
 }
 
+# The converted KVM with a sanitizer, booted on two host threads.
+kvm_sanitized() {
+	local v=$1 img rc=0 label=torture-kvm-$1
+	log "torture: KVM under $v"
+	img=$(bash "$HARNESS/build-kvm.sh" converted "$v") || return 1
+	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
+	QEMU_ACCEL=tcg,thread=multi bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
+		"$label" sanitize 1500 || rc=1
+	grep -a '\] \(rounds\|lockless aging\|aging lock\|shadow pages zapped\|deferred\)' \
+		"$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
+	if grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log"; then
+		echo "kvm-$v: kernel reports:"
+		grep -aE "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log" | sort | uniq -c | head -20
+		rc=1
+	else
+		echo "kvm-$v: no sanitizer, lockdep or RCU report"
+	fi
+	return $rc
+}
+
 status=0
 case $which in
+kvm-kasan) kvm_sanitized kasan || status=1 ;;
+kvm-kcsan) kvm_sanitized kcsan || status=1 ;;
 kcsan) run kcsan "${kcsan[@]}" || status=1 ;;
 kasan) run kasan "${kasan[@]}" || status=1 ;;
 i386) i386 || status=1 ;;
@@ -76,7 +102,9 @@ all)
 	run kcsan "${kcsan[@]}" || status=1
 	run kasan "${kasan[@]}" || status=1
 	i386 || status=1
+	kvm_sanitized kasan || status=1
+	kvm_sanitized kcsan || status=1
 	;;
-*) die "usage: torture.sh [kcsan|kasan|i386|all] [torture_ms] [cpus]" ;;
+*) die "usage: torture.sh [kcsan|kasan|i386|kvm-kasan|kvm-kcsan|all] [torture_ms] [cpus]" ;;
 esac
 exit $status

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * shadow_aging_test: page aging through long shadow-MMU rmaps while a vCPU
+ * changes the same rmaps.
+ *
+ * The guest maps 64 data pages from 8 page tables, each table mapping every
+ * page 8 times, and reads all of it once, so that under shadow paging each
+ * data page's rmap holds 64 SPTEs.  Pages 0-15 are written, 16-31 churned,
+ * 32-63 cold.  vCPU 1 keeps remapping half of a ninth table among the
+ * churned pages (flush, read: faults that add and drop SPTEs under mmu_lock).
+ * Then, round after round:
+ *
+ *  - vCPU 1 points the other half of its table at the written pages and
+ *    reads through it: 16 more SPTEs in each written page's rmap;
+ *  - the host marks every data page idle through
+ *    /sys/kernel/mm/page_idle/bitmap, which ages the pages' SPTEs through
+ *    KVM's mmu notifier (clear_young): this is the timed aging pass;
+ *  - vCPU 1 points that half back at churned pages, which drops its 16
+ *    SPTEs from each written page's rmap (filling the holes they leave with
+ *    SPTEs moved from the rmap's first node), while vCPU 0 writes half of the
+ *    written pages, each through one of its 64 SPTEs, a different one each
+ *    round, and the host reads the bitmap back, which ages the SPTEs again.
+ *    Every page vCPU 0 wrote must read young (a walk that missed the one
+ *    SPTE it wrote through, which stayed in the rmap, would leave it idle);
+ *    the other written pages, whose SPTEs were aged and then only dropped,
+ *    and the cold pages must read idle.
+ *
+ * In the second half of the rounds, also every few milliseconds (-z) a host
+ * thread adds and deletes a one-page memslot, which zaps every shadow page:
+ * SPTEs the aging walks may be reading go away with their pages, whose
+ * memory must outlive the walks (under KASAN, a page freed too early is a
+ * report).  The zaps take SPTEs for good and refaults prefetch neighbours
+ * (which marks them accessed), so this half checks only the written pages
+ * and the cold ones, and only the first half that walks ran.
+ *
+ * With -m both (the default where kvm.lockless_aging exists) the rounds
+ * alternate between kvm.lockless_aging=1 and 0, in one VM, and the test
+ * prints for each the aging pass time and vCPU 1's progress meanwhile.  It
+ * then checks KVM's lockless aging stats: walks ran; and prints how many
+ * fell back.  On a kernel without the parameter it runs the rounds as they
+ * come (-m stock).  Needs shadow paging (kvm_amd.npt=0 or kvm_intel.ept=0)
+ * and root (page_idle, pagemap).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+
+#define DATA_SLOT	10
+#define DATA_GPA	0x10000000ULL
+#define NPAGES		64
+#define WRITTEN		16		/* pages 0-15: vCPU 0 writes them */
+#define CHURNED		16		/* pages 16-31: vCPU 1 churns them */
+#define COLD_FIRST	(WRITTEN + CHURNED)
+
+#define GVA_BASE	0x40000000ULL	/* region r: 2 MiB from here */
+#define NR_WTABLES	8		/* regions 0-7: vCPU 0's tables */
+#define CHURN_REGION	NR_WTABLES	/* region 8: vCPU 1's table */
+#define PTRS		512
+#define ARM_FIRST	(PTRS / 2)	/* vCPU 1's PTEs that visit written pages */
+#define CHURN_ALIAS_GVA	0x20000000ULL	/* where vCPU 1 writes its table */
+
+#define DEFAULT_ROUNDS	60
+
+#define ZAP_SLOT	11
+#define ZAP_GPA		0x30000000ULL
+#define DEFAULT_ZAP_MS	20
+
+/* Shared with the guest through its own image; the host asks, vCPUs answer. */
+static struct {
+	uint64_t round;		/* host: the round vCPU 0 writes */
+	uint64_t arm, armed;	/* host, vCPU 1: written pages mapped */
+	uint64_t disarm, disarmed;	/* host, vCPU 1: unmapped again */
+	uint64_t churns;	/* vCPU 1: PTEs remapped among churned pages */
+	uint64_t stop;		/* host: end */
+} shared;
+
+/* Host only: the round vCPU 0 last reported, and the one it may start. */
+static uint64_t writer_done = ~0ULL, writer_go;
+
+static uint64_t gva(int region, int index)
+{
+	return GVA_BASE + region * PG_SIZE_2M + index * PG_SIZE_4K;
+}
+
+static uint64_t data_gpa(int page)
+{
+	return DATA_GPA + page * PG_SIZE_4K;
+}
+
+/* The written pages vCPU 0 writes in round @round: half of them. */
+static bool written_in(uint64_t round, int page)
+{
+	return (page + round) % 2 == 0;
+}
+
+static void guest_writer(void)
+{
+	uint64_t round;
+	int r, i, page;
+
+	/* Fault in every PTE of every table: 64 SPTEs per data page. */
+	for (r = 0; r < NR_WTABLES; r++)
+		for (i = 0; i < PTRS; i++)
+			READ_ONCE(*(uint64_t *)gva(r, i));
+	GUEST_SYNC(0);
+
+	/* The host resumes vCPU 0 once it has set the next round. */
+	while ((round = READ_ONCE(shared.round)) != 0) {
+		/* Page p through table round % 8, PTE p + 64 * (round / 8 % 8). */
+		r = round % NR_WTABLES;
+		for (page = 0; page < WRITTEN; page++) {
+			if (!written_in(round, page))
+				continue;
+			i = page + NPAGES * (round / NR_WTABLES % (PTRS / NPAGES));
+			WRITE_ONCE(*(uint64_t *)(gva(r, i) + 8), round);
+		}
+		GUEST_SYNC(round);
+	}
+	GUEST_DONE();
+}
+
+/*
+ * Point vCPU 1's PTEs [first, first + n) at @page_of(i), 8 at a time: write
+ * them, flush them, read the first (a fault that prefetches the other 7).
+ */
+static void remap(uint64_t *table, uint64_t flags, int first, int n,
+		  int (*page_of)(int i, uint64_t arg), uint64_t arg)
+{
+	int i, j;
+
+	for (i = first; i < first + n; i += 8) {
+		for (j = i; j < i + 8; j++) {
+			WRITE_ONCE(table[j], flags | data_gpa(page_of(j, arg)));
+			__asm__ __volatile__("invlpg (%0)" : :
+					     "r"(gva(CHURN_REGION, j)) : "memory");
+		}
+		READ_ONCE(*(uint64_t *)gva(CHURN_REGION, i));
+	}
+}
+
+static int churned_page(int i, uint64_t pass)
+{
+	return WRITTEN + (i + pass) % CHURNED;
+}
+
+static int written_page(int i, uint64_t unused)
+{
+	return i % WRITTEN;
+}
+
+/* vCPU 1: churn the lower half of its table; arm and disarm the upper. */
+static void guest_churner(void)
+{
+	uint64_t *table = (uint64_t *)CHURN_ALIAS_GVA;
+	uint64_t pass, flags, req;
+
+	flags = table[0] & ~PHYSICAL_PAGE_MASK;
+	for (pass = 1; !READ_ONCE(shared.stop); pass++) {
+		remap(table, flags, pass * 8 % ARM_FIRST, 8, churned_page, pass);
+		WRITE_ONCE(shared.churns, pass * 8);
+		req = READ_ONCE(shared.arm);
+		if (req != READ_ONCE(shared.armed)) {
+			remap(table, flags, ARM_FIRST, PTRS - ARM_FIRST,
+			      written_page, 0);
+			WRITE_ONCE(shared.armed, req);
+		}
+		req = READ_ONCE(shared.disarm);
+		if (req != READ_ONCE(shared.disarmed)) {
+			remap(table, flags, ARM_FIRST, PTRS - ARM_FIRST,
+			      churned_page, 0);
+			WRITE_ONCE(shared.disarmed, req);
+		}
+	}
+	GUEST_DONE();
+}
+
+static void guest_code(uint64_t role)
+{
+	if (role)
+		guest_churner();
+	else
+		guest_writer();
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct kvm_vcpu *vcpu = arg;
+	struct ucall uc;
+
+	for (;;) {
+		vcpu_run(vcpu);
+		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			/* vCPU 0 wrote round args[1]: wait for the next */
+			__atomic_store_n(&writer_done, uc.args[1], __ATOMIC_RELEASE);
+			while (__atomic_load_n(&writer_go, __ATOMIC_ACQUIRE) ==
+			       uc.args[1])
+				usleep(100);
+			continue;
+		case UCALL_DONE:
+			return NULL;
+		case UCALL_ABORT:
+			REPORT_GUEST_ASSERT(uc);
+		default:
+			TEST_FAIL("unexpected ucall %lu", uc.cmd);
+		}
+	}
+}
+
+static int zap_ms = DEFAULT_ZAP_MS;
+static bool zap_stop;
+static uint64_t zaps;
+
+/* Add and delete a one-page memslot: each deletion zaps every shadow page. */
+static void *zap_thread(void *arg)
+{
+	struct kvm_vm *vm = arg;
+	void *page;
+
+	page = mmap(NULL, PG_SIZE_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(page != MAP_FAILED, "mmap of the zap slot failed");
+	while (!__atomic_load_n(&zap_stop, __ATOMIC_ACQUIRE)) {
+		usleep(zap_ms * 1000);
+		vm_set_user_memory_region(vm, ZAP_SLOT, 0, ZAP_GPA, PG_SIZE_4K, page);
+		vm_set_user_memory_region(vm, ZAP_SLOT, 0, ZAP_GPA, 0, NULL);
+		zaps++;
+	}
+	munmap(page, PG_SIZE_4K);
+	return NULL;
+}
+
+/* Wait up to a minute for *@at, written by another thread, to be @want. */
+static void wait_for(uint64_t *at, uint64_t want, const char *what)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (__atomic_load_n(at, __ATOMIC_ACQUIRE) != want) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		TEST_ASSERT(t.tv_sec - t0.tv_sec < 60, "round %lu: %s", want, what);
+		usleep(100);
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t pfn_of(int pagemap_fd, void *addr)
+{
+	uint64_t entry;
+
+	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (uintptr_t)addr / getpagesize() * 8) == 8,
+		    "reading /proc/self/pagemap failed");
+	TEST_ASSERT(entry & (1ULL << 63), "data page at %p is not present", addr);
+	entry &= (1ULL << 55) - 1;
+	TEST_ASSERT(entry, "pagemap shows PFN 0: run as root");
+	return entry;
+}
+
+static void mark_idle(int idle_fd, uint64_t pfn)
+{
+	uint64_t bits = 1ULL << (pfn % 64);
+
+	TEST_ASSERT(pwrite(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
+		    "writing page_idle/bitmap failed: %s", strerror(errno));
+}
+
+static bool is_idle(int idle_fd, uint64_t pfn)
+{
+	uint64_t bits;
+
+	TEST_ASSERT(pread(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
+		    "reading page_idle/bitmap failed: %s", strerror(errno));
+	return bits & (1ULL << (pfn % 64));
+}
+
+#define LOCKLESS_PARAM	"/sys/module/kvm/parameters/lockless_aging"
+
+static bool set_lockless(bool on)
+{
+	int fd = open(LOCKLESS_PARAM, O_WRONLY);
+
+	if (fd < 0)
+		return false;
+	TEST_ASSERT(write(fd, on ? "1" : "0", 1) == 1, "writing " LOCKLESS_PARAM);
+	close(fd);
+	return true;
+}
+
+static bool read_lockless(void)
+{
+	char c = 0;
+	int fd = open(LOCKLESS_PARAM, O_RDONLY);
+
+	TEST_ASSERT(fd >= 0 && read(fd, &c, 1) == 1, "reading " LOCKLESS_PARAM);
+	close(fd);
+	return c == 'Y' || c == '1';
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct mode_times {
+	const char *name;
+	double pass[1024];	/* seconds to mark every page idle */
+	int n;
+	/* vCPU 1's PTE remaps during the aging passes, and their time */
+	uint64_t churns;
+	double secs;
+};
+
+static void report(struct mode_times *m)
+{
+	double p[1024];
+
+	if (!m->n)
+		return;
+	memcpy(p, m->pass, m->n * sizeof(double));
+	qsort(p, m->n, sizeof(double), cmp_double);
+	pr_info("aging %s: %d passes over %d pages, us per pass median %.1f min %.1f max %.1f; vCPU 1 during them: %.0f PTE remaps/s\n",
+		m->name, m->n, NPAGES, p[m->n / 2] * 1e6, p[0] * 1e6,
+		p[m->n - 1] * 1e6, m->churns / m->secs);
+}
+
+static void help(const char *name)
+{
+	printf("usage: %s [-r rounds] [-m both|on|off|stock] [-z ms, 0: no zaps]\n", name);
+	exit(KSFT_SKIP);
+}
+
+int main(int argc, char *argv[])
+{
+	struct mode_times modes[3] = { { .name = "lockless" }, { .name = "locked" },
+				       { .name = "stock" } };
+	uint64_t pfn[NPAGES], *pd, *pte, pd_gpa, table_gpa, *table;
+	int rounds = DEFAULT_ROUNDS, idle_fd, pagemap_fd, level, r, i, opt;
+	const char *mode = NULL;
+	pthread_t threads[3];
+	struct kvm_vcpu *vcpus[2];
+	uint64_t walks = 0, walks_half, retries, fallbacks, max_passes, churns;
+	int lockless_passes = 0;
+	bool zapping = false;
+	typeof(shared) *gs;
+	double t0;
+	struct kvm_vm *vm;
+	uint8_t *data;
+	bool has_param, was_lockless = true;
+
+	while ((opt = getopt(argc, argv, "hr:m:z:")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = atoi_positive("Rounds", optarg);
+			TEST_ASSERT(rounds < 1024, "at most 1023 rounds");
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'z':
+			zap_ms = atoi_non_negative("Zap interval", optarg);
+			break;
+		default:
+			help(argv[0]);
+		}
+	}
+
+	/* With TDP the shadow MMU keeps no rmaps: nothing to test. */
+	TEST_REQUIRE(!kvm_is_tdp_enabled());
+	idle_fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
+	__TEST_REQUIRE(idle_fd >= 0, "no page_idle bitmap (CONFIG_IDLE_PAGE_TRACKING)");
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(pagemap_fd >= 0, "opening /proc/self/pagemap failed");
+
+	has_param = access(LOCKLESS_PARAM, W_OK) == 0;
+	if (has_param)
+		was_lockless = read_lockless();
+	if (!mode)
+		mode = has_param ? "both" : "stock";
+	TEST_ASSERT(!strcmp(mode, "stock") || has_param,
+		    "-m %s needs " LOCKLESS_PARAM, mode);
+
+	vm = vm_create_with_vcpus(2, guest_code, vcpus);
+	data = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(data != MAP_FAILED, "mmap of the data pages failed");
+	madvise(data, NPAGES * PG_SIZE_4K, MADV_NOHUGEPAGE);
+	for (i = 0; i < NPAGES; i++)
+		data[i * PG_SIZE_4K] = i;
+	vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA,
+				  NPAGES * PG_SIZE_4K, data);
+
+	/* Let the library build the upper levels, then point regions at tables. */
+	virt_pg_map(vm, GVA_BASE, DATA_GPA);
+	level = PG_LEVEL_1G;
+	pte = __vm_get_page_table_entry(vm, GVA_BASE, &level);
+	pd_gpa = PTE_GET_PA(*pte);
+	pd = addr_gpa2hva(vm, pd_gpa);
+	for (r = 0; r <= CHURN_REGION; r++) {
+		table_gpa = vm_alloc_page_table(vm);
+		table = addr_gpa2hva(vm, table_gpa);
+		for (i = 0; i < PTRS; i++)
+			table[i] = PTE_PRESENT_MASK | PTE_WRITABLE_MASK |
+				   PTE_ACCESSED_MASK | PTE_DIRTY_MASK |
+				   data_gpa(r == CHURN_REGION ? churned_page(i, 0) :
+					    i % NPAGES);
+		pd[r] = PTE_PRESENT_MASK | PTE_WRITABLE_MASK |
+			PTE_ACCESSED_MASK | table_gpa;
+	}
+	virt_pg_map(vm, CHURN_ALIAS_GVA, table_gpa);
+	vcpu_args_set(vcpus[0], 1, 0);
+	vcpu_args_set(vcpus[1], 1, 1);
+
+	sync_global_to_guest(vm, shared);
+	gs = addr_gva2hva(vm, (vm_vaddr_t)&shared);
+
+	pthread_create(&threads[0], NULL, vcpu_thread, vcpus[0]);
+	while (__atomic_load_n(&writer_done, __ATOMIC_ACQUIRE) != 0)
+		usleep(1000);
+	pthread_create(&threads[1], NULL, vcpu_thread, vcpus[1]);
+	while (!READ_ONCE(gs->churns))
+		usleep(1000);
+	pr_info("built: %d data pages, %d SPTEs each (%d more on pages 0-%d when vCPU 1 maps them); vCPU 1 churning pages %d-%d\n",
+		NPAGES, NR_WTABLES * PTRS / NPAGES, (PTRS - ARM_FIRST) / WRITTEN,
+		WRITTEN - 1, WRITTEN, COLD_FIRST - 1);
+
+	for (i = 0; i < NPAGES; i++)
+		pfn[i] = pfn_of(pagemap_fd, data + i * PG_SIZE_4K);
+	/*
+	 * A page still in a per-CPU LRU batch cannot be marked idle: drain the
+	 * batches until every cold page takes the mark.
+	 */
+	for (i = 0, r = 0; r < 50 && i < NPAGES; r++) {
+		system("echo 1 > /proc/sys/vm/drop_caches");
+		for (i = 0; i < NPAGES; i++)
+			mark_idle(idle_fd, pfn[i]);
+		for (i = COLD_FIRST; i < NPAGES && is_idle(idle_fd, pfn[i]); i++)
+			;
+	}
+	TEST_ASSERT(i == NPAGES, "cold page %d never took the idle mark", i);
+
+	for (r = 1; r <= rounds; r++) {
+		struct mode_times *m;
+		double t1;
+		uint64_t c0, c1;
+		int young = 0, idle = 0;
+
+		if (!strcmp(mode, "stock"))
+			m = &modes[2];
+		else if (!strcmp(mode, "on") || (!strcmp(mode, "both") && r % 2))
+			m = &modes[0];
+		else
+			m = &modes[1];
+		if (m != &modes[2])
+			set_lockless(m == &modes[0]);
+		if (r == rounds / 2 + 1) {
+			if (has_param)
+				walks = vm_get_stat(vm, "lockless_age_walks");
+			lockless_passes = modes[0].n;
+			if (zap_ms)
+				pthread_create(&threads[2], NULL, zap_thread, vm);
+			zapping = zap_ms;
+		}
+
+		/* vCPU 1 maps the written pages: 16 more SPTEs each. */
+		WRITE_ONCE(gs->arm, r);
+		wait_for(&gs->armed, r, "vCPU 1 did not map the written pages");
+
+		c0 = READ_ONCE(gs->churns);
+		t0 = now();
+		for (i = 0; i < NPAGES; i++)
+			mark_idle(idle_fd, pfn[i]);
+		t1 = now();
+		c1 = READ_ONCE(gs->churns);
+		m->pass[m->n++] = t1 - t0;
+		m->churns += c1 - c0;
+		m->secs += t1 - t0;
+
+		/* vCPU 1 drops those SPTEs while vCPU 0 writes and we age. */
+		WRITE_ONCE(gs->disarm, r);
+		WRITE_ONCE(gs->round, r);
+		__atomic_store_n(&writer_go, r, __ATOMIC_RELEASE);
+		wait_for(&writer_done, r, "vCPU 0 did not write");
+
+		for (i = 0; i < NPAGES; i++) {
+			bool now_idle = is_idle(idle_fd, pfn[i]), want_idle;
+
+			if (i < WRITTEN)
+				want_idle = !written_in(r, i);
+			else if (i < COLD_FIRST)
+				continue;	/* churned: vCPU 1 reads them */
+			else
+				want_idle = true;
+			/* Zaps make refaults prefetch unwritten pages. */
+			if (want_idle && i < WRITTEN && zapping)
+				continue;
+			TEST_ASSERT(now_idle == want_idle,
+				    "round %d (aging %s): %s page %d (pfn %#lx) reads %s",
+				    r, m->name, i < WRITTEN ?
+				    (want_idle ? "written-to-but-not-this-round" : "written") :
+				    "cold", i, pfn[i], now_idle ? "idle" : "young");
+			young += !now_idle;
+			idle += now_idle;
+		}
+		wait_for(&gs->disarmed, r, "vCPU 1 did not unmap the written pages");
+		if (r == 1)
+			pr_info("round 1: %d pages young, %d idle\n", young, idle);
+	}
+	churns = READ_ONCE(gs->churns);
+	WRITE_ONCE(gs->stop, 1);
+	WRITE_ONCE(gs->round, 0);
+	__atomic_store_n(&writer_go, 0, __ATOMIC_RELEASE);
+	pthread_join(threads[0], NULL);
+	pthread_join(threads[1], NULL);
+	if (zap_ms) {
+		__atomic_store_n(&zap_stop, true, __ATOMIC_RELEASE);
+		pthread_join(threads[2], NULL);
+	}
+	pr_info("rounds: %d, every page written young, every page aged and not written idle; vCPU 1 remapped %lu PTEs\n",
+		rounds, churns);
+	for (i = 0; i < 3; i++)
+		report(&modes[i]);
+
+	pr_info("shadow pages zapped while aging: %lu, in %lu zaps of every page\n",
+		vm_get_stat(vm, "mmu_shadow_zapped"), zaps);
+	/* Zap every shadow page: the slot goes. */
+	t0 = now();
+	vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA, 0, NULL);
+	pr_info("memslot deleted (every shadow page zapped) in %.1f us\n",
+		(now() - t0) * 1e6);
+
+	if (has_param) {
+		walks_half = walks;
+		walks = vm_get_stat(vm, "lockless_age_walks");
+		retries = vm_get_stat(vm, "lockless_age_retries");
+		fallbacks = vm_get_stat(vm, "lockless_age_fallbacks");
+		max_passes = vm_get_stat(vm, "max_lockless_age_passes");
+		pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back (%.2f per 1000 walks), at most %lu passes\n",
+			walks, retries, fallbacks,
+			walks ? fallbacks * 1000.0 / walks : 0.0, max_passes);
+		pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
+			vm_get_stat(vm, "max_mmu_deferred_free_pages"));
+		/* The first half's rmaps: at least one per page and pass. */
+		TEST_ASSERT(walks_half >= (uint64_t)lockless_passes * NPAGES,
+			    "%d lockless aging passes over %d pages, but only %lu rmap walks without mmu_lock",
+			    lockless_passes, NPAGES, walks_half);
+		set_lockless(was_lockless);
+	}
+
+	kvm_vm_free(vm);
+	munmap(data, NPAGES * PG_SIZE_4K);
+	return 0;
+}
