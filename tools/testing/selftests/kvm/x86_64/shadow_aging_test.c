@@ -84,8 +84,11 @@ static struct {
 	uint64_t stop;		/* host: end */
 } shared;
 
-/* Host only: the round vCPU 0 last reported, and the one it may start. */
-static uint64_t writer_done = ~0ULL, writer_go;
+/* The host's view of the guest's copy of shared. */
+static typeof(shared) *gs;
+
+/* Host only: the round vCPU 0 last reported. */
+static uint64_t writer_done = ~0ULL;
 
 static uint64_t gva(int region, int index)
 {
@@ -204,8 +207,7 @@ static void *vcpu_thread(void *arg)
 		case UCALL_SYNC:
 			/* vCPU 0 wrote round args[1]: wait for the next */
 			__atomic_store_n(&writer_done, uc.args[1], __ATOMIC_RELEASE);
-			while (__atomic_load_n(&writer_go, __ATOMIC_ACQUIRE) ==
-			       uc.args[1])
+			while (READ_ONCE(gs->round) == uc.args[1])
 				usleep(100);
 			continue;
 		case UCALL_DONE:
@@ -242,24 +244,23 @@ static void *zap_thread(void *arg)
 }
 
 /* Wait up to a minute for *@at, written by another thread, to be @want. */
-static void wait_for(uint64_t *at, uint64_t want, const char *what)
-{
-	struct timespec t0, t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (__atomic_load_n(at, __ATOMIC_ACQUIRE) != want) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		TEST_ASSERT(t.tv_sec - t0.tv_sec < 60, "round %lu: %s", want, what);
-		usleep(100);
-	}
-}
-
 static double now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait up to a minute for *@at, written by another thread, to be @want. */
+static void wait_for(uint64_t *at, uint64_t want, const char *what)
+{
+	double t0 = now();
+
+	while (__atomic_load_n(at, __ATOMIC_ACQUIRE) != want) {
+		TEST_ASSERT(now() - t0 < 60, "round %lu: %s", want, what);
+		usleep(100);
+	}
 }
 
 static uint64_t pfn_of(int pagemap_fd, void *addr)
@@ -293,15 +294,13 @@ static bool is_idle(int idle_fd, uint64_t pfn)
 
 #define LOCKLESS_PARAM	"/sys/module/kvm/parameters/lockless_aging"
 
-static bool set_lockless(bool on)
+static void set_lockless(bool on)
 {
 	int fd = open(LOCKLESS_PARAM, O_WRONLY);
 
-	if (fd < 0)
-		return false;
-	TEST_ASSERT(write(fd, on ? "1" : "0", 1) == 1, "writing " LOCKLESS_PARAM);
+	TEST_ASSERT(fd >= 0 && write(fd, on ? "1" : "0", 1) == 1,
+		    "writing " LOCKLESS_PARAM);
 	close(fd);
-	return true;
 }
 
 static bool read_lockless(void)
@@ -361,7 +360,6 @@ int main(int argc, char *argv[])
 	uint64_t walks = 0, walks_half, retries, fallbacks, max_passes, churns;
 	int lockless_passes = 0;
 	bool zapping = false;
-	typeof(shared) *gs;
 	double t0;
 	struct kvm_vm *vm;
 	uint8_t *data;
@@ -498,7 +496,6 @@ int main(int argc, char *argv[])
 		/* vCPU 1 drops those SPTEs while vCPU 0 writes and we age. */
 		WRITE_ONCE(gs->disarm, r);
 		WRITE_ONCE(gs->round, r);
-		__atomic_store_n(&writer_go, r, __ATOMIC_RELEASE);
 		wait_for(&writer_done, r, "vCPU 0 did not write");
 
 		for (i = 0; i < NPAGES; i++) {
@@ -528,7 +525,6 @@ int main(int argc, char *argv[])
 	churns = READ_ONCE(gs->churns);
 	WRITE_ONCE(gs->stop, 1);
 	WRITE_ONCE(gs->round, 0);
-	__atomic_store_n(&writer_go, 0, __ATOMIC_RELEASE);
 	pthread_join(threads[0], NULL);
 	pthread_join(threads[1], NULL);
 	if (zap_ms) {
