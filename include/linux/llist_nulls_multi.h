@@ -594,6 +594,12 @@ enum llist_nulls_multi_pass_end {
  * here that reads a writer's store is ordered after all that writer did
  * before it.  Each pairing has a herd7 litmus test in
  * tools/testing/llist_nulls_multi/litmus/, named below.
+ *
+ * The per-entry loop is kept as short as the locked walk's: the visitor is
+ * read from @walk once, and the pass counts its nodes in a local and stores
+ * its stats once, at the end.  @walk and *st live in memory, and each
+ * acquire is a compiler barrier on every architecture, so either in the loop
+ * would be loaded or stored again for every entry.
  */
 static __always_inline enum llist_nulls_multi_pass_end
 __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
@@ -601,8 +607,10 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 			 const struct llist_nulls_multi_walk *walk, void *arg,
 			 struct llist_nulls_multi_stats *st, int *ret)
 {
+	int (*visit)(void *entry, void *arg) = walk->visit;
 	unsigned long nulls = llist_nulls_multi_nulls(head);
 	unsigned long link = READ_ONCE(head->first);
+	enum llist_nulls_multi_pass_end end;
 	struct llist_nulls_multi_node *node;
 	unsigned int steps = 0;
 	u32 pos, npos, count;
@@ -613,7 +621,7 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 	if (!link)
 		return LLIST_NULLS_MULTI_PASS_DONE;
 	if (!(link & LLIST_NULLS_MULTI_MANY)) {
-		*ret = walk->visit((void *)link, arg);
+		*ret = visit((void *)link, arg);
 		return LLIST_NULLS_MULTI_PASS_DONE;
 	}
 
@@ -626,8 +634,6 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 
 	for (;;) {
 		steps++;
-		st->steps++;
-		st->max_pass_steps = max(st->max_pass_steps, steps);
 
 		/*
 		 * Pairs with the release of a lower count in _del()
@@ -643,28 +649,38 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)
 				continue;
-			*ret = walk->visit(entry, arg);
-			if (*ret)
-				return LLIST_NULLS_MULTI_PASS_DONE;
+			*ret = visit(entry, arg);
+			if (*ret) {
+				end = LLIST_NULLS_MULTI_PASS_DONE;
+				goto out;
+			}
 		}
 
 		/* Pairs with the link's release (LLNM+reinit-link). */
 		link = smp_load_acquire(&node->next);
+		end = LLIST_NULLS_MULTI_PASS_DONE;
 		if (link == nulls)
-			return LLIST_NULLS_MULTI_PASS_DONE;
+			break;
 		/* Another list's nulls, or a node zeroed on its way to reuse. */
+		end = LLIST_NULLS_MULTI_PASS_MOVED;
 		if ((link & LLIST_NULLS_MULTI_NULLS) || !link)
-			return LLIST_NULLS_MULTI_PASS_MOVED;
+			break;
 
 		node = (struct llist_nulls_multi_node *)link;
 		llist_nulls_multi_walk_event(head, node);
+		end = LLIST_NULLS_MULTI_PASS_UNSAFE;
 		if (!__llist_nulls_multi_node_ok(head, node))
-			return LLIST_NULLS_MULTI_PASS_UNSAFE;
+			break;
 		npos = READ_ONCE(node->pos);
+		end = LLIST_NULLS_MULTI_PASS_REFUSED;
 		if (npos >= pos)
-			return LLIST_NULLS_MULTI_PASS_REFUSED;
+			break;
 		pos = npos;
 	}
+out:
+	st->steps += steps;
+	st->max_pass_steps = max(st->max_pass_steps, steps);
+	return end;
 }
 
 /**

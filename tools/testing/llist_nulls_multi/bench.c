@@ -8,20 +8,25 @@
  *
  *   warm        walking a list with no writers: lockless walk against a
  *               locked walk (iterators under a mutex), lists of 1, 14 and
- *               300 entries (bench_walk.c)
+ *               300 entries, with a summing visitor and with one that does
+ *               a compare-and-exchange on each entry's word (bench_walk.c)
  *   cold        a cold walk of 300 entries (caches flushed before each walk)
  *   layout      the same over three node layouts KVM's rmap nodes could have
  *               against the same entries in a one-entry-per-node list,
  *               onelist.h (bench_walk.c)
  *   contention  readers' walk throughput on 300-entry lists while one writer
  *               thread adds and removes: lockless walks against readers
- *               taking a pthread spinlock and a pthread rwlock for reading
- *               (bench_contention.c)
+ *               taking a pthread spinlock, a pthread rwlock for reading and
+ *               a lock bit per list (bench_contention.c)
+ *   scaling     the same at 0, 1, 2, 4, 8 and 15 readers, writer flat out
+ *               and pausing 1 us: one table, and a CSV with -o
+ *               (bench_contention.c; not run by default)
  *   update      add and remove against the same on the one-entry-per-node
  *               list (bench_update.c)
  *
  * Usage: bench [-r reps] [-t ms] [-R readers] [-g ns] [-f clflush|buffer]
- *              [-i loops] [warm] [cold] [layout] [contention] [update]
+ *              [-i loops] [-o csv] [warm] [cold] [layout] [contention]
+ *              [update] [scaling]
  *
  *   -r  rounds (default 7)
  *   -t  length of one measurement of contention, in ms (default 300)
@@ -31,6 +36,7 @@
  *       (default: run it with no pause and with 1000 ns)
  *   -f  how cold makes caches cold: clflush the lists' lines (default on
  *       x86) or write a buffer twice the size of the last-level cache
+ *   -o  where scaling writes its CSV
  *   -i  instead of timing, run each walk of warm and each update of update
  *       @loops times in functions of its own (icount_*), for
  *       valgrind --tool=callgrind; see harness/bench.sh --icount
@@ -62,6 +68,7 @@ volatile uintptr_t sink;
 uint64_t rnd = 0x1234567;
 pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
 int (*volatile visit_ptr)(void *, void *) = sum_visit;
+int (*volatile cas_visit_ptr)(void *, void *) = cas_visit;
 
 /* ---------------------------------------------------------------- reports */
 
@@ -79,12 +86,28 @@ static void sort_series(const struct series *s, double *v)
 	qsort(v, s->n, sizeof(double), cmp_double);
 }
 
-static double median_of(const struct series *s)
+double series_median(const struct series *s)
 {
 	double v[MAX_REPS];
 
 	sort_series(s, v);
 	return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+}
+
+double series_min(const struct series *s)
+{
+	double v[MAX_REPS];
+
+	sort_series(s, v);
+	return v[0];
+}
+
+double series_max(const struct series *s)
+{
+	double v[MAX_REPS];
+
+	sort_series(s, v);
+	return v[s->n - 1];
 }
 
 void print_series(const struct series *s, const char *unit)
@@ -93,7 +116,7 @@ void print_series(const struct series *s, const char *unit)
 
 	sort_series(s, v);
 	printf("    %-34s %10.1f %10.1f %10.1f  %s\n", s->name, v[0],
-	       median_of(s), v[s->n - 1], unit);
+	       series_median(s), v[s->n - 1], unit);
 }
 
 void print_header(void)
@@ -104,7 +127,7 @@ void print_header(void)
 void print_ratio(const char *what, const struct series *num,
 		 const struct series *den, const char *goal)
 {
-	double n = median_of(num), d = median_of(den);
+	double n = series_median(num), d = series_median(den);
 
 	if (d > 0 && n / d < 1000)
 		printf("    %-34s %10.2fx%s\n", what, n / d, goal);
@@ -177,7 +200,11 @@ static const struct {
 	{ "layout", bench_layout },
 	{ "contention", bench_contention },
 	{ "update", bench_update },
+	{ "scaling", bench_scaling },
 };
+
+/* Run only when named: it takes minutes. */
+#define NOT_BY_DEFAULT	"scaling"
 
 /* Other load on the machine makes every number here noisier: say so. */
 static void print_loadavg(void)
@@ -196,7 +223,7 @@ static void usage(const char *prog)
 	unsigned int i;
 
 	fprintf(stderr, "usage: %s [-r reps] [-t ms] [-R readers] [-g ns]", prog);
-	fprintf(stderr, " [-f clflush|buffer] [-i loops]");
+	fprintf(stderr, " [-f clflush|buffer] [-i loops] [-o csv]");
 	for (i = 0; i < ARRAY_SIZE(benches); i++)
 		fprintf(stderr, " [%s]", benches[i].name);
 	fprintf(stderr, "\n");
@@ -211,7 +238,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:t:R:g:f:i:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:R:g:f:i:o:")) != -1) {
 		switch (opt) {
 		case 'r':
 			opts.reps = strtoul(optarg, NULL, 0);
@@ -235,6 +262,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			icount_loops = strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			opts.csv = optarg;
 			break;
 		default:
 			usage(argv[0]);
@@ -272,7 +302,7 @@ int main(int argc, char **argv)
 	       LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP), __VERSION__);
 	print_loadavg();
 	for (i = 0; i < ARRAY_SIZE(benches); i++)
-		if (run[i] || !any)
+		if (run[i] || (!any && strcmp(benches[i].name, NOT_BY_DEFAULT)))
 			benches[i].run();
 	rcu_unregister_thread();
 	return 0;

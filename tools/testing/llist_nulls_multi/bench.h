@@ -5,7 +5,8 @@
  * visitor every walk calls.  Each benchmark is in a file of its own:
  *
  *   bench_walk.c        warm and cold walk cost
- *   bench_contention.c  readers' walk throughput against one writer
+ *   bench_contention.c  readers' walk throughput against one writer, and
+ *                       how it scales with the number of readers
  *   bench_update.c      add and remove cost
  */
 #ifndef _LLNM_BENCH_H
@@ -30,11 +31,15 @@ struct bench_opts {
 	int readers;		/* contention's reader threads, or -1: -R */
 	int gap;		/* contention writer's pause in ns, or -1: -g */
 	bool flush_with_buffer;	/* cold: evict by writing a buffer: -f */
+	const char *csv;	/* scaling: where to write its CSV: -o */
 };
 
 extern struct bench_opts opts;
 
-/* Entries point at these: 8-byte aligned, never dereferenced by walks. */
+/*
+ * Entries point at these, one to a cache line.  Only cas_visit() touches
+ * them: its walks write payload[0].
+ */
 struct bench_obj {
 	unsigned long payload[8];
 };
@@ -54,6 +59,26 @@ static inline int sum_visit(void *entry, void *arg)
 
 /* The same visitor, called through a pointer the compiler cannot see. */
 extern int (*volatile visit_ptr)(void *, void *);
+
+/*
+ * A visitor shaped like KVM's aging one: read the word the entry points at,
+ * then compare-and-exchange it (a locked cmpxchg on x86, as
+ * try_cmpxchg64() is), counting the exchanges in @arg.  It flips bit 1
+ * rather than clearing it, so that every walk exchanges every word, as
+ * aging does when every page was young.
+ */
+static inline int cas_visit(void *entry, void *arg)
+{
+	unsigned long *word = &((struct bench_obj *)entry)->payload[0];
+	unsigned long old = READ_ONCE(*word);
+
+	if (__atomic_compare_exchange_n(word, &old, old ^ 2, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		(*(unsigned long *)arg)++;
+	return 0;
+}
+
+extern int (*volatile cas_visit_ptr)(void *, void *);
 
 /* A walk with the iterators: @visit is inlined where it is known. */
 static __always_inline void
@@ -86,6 +111,20 @@ static const struct llist_nulls_multi_walk sum_walk __maybe_unused = {
 	.fallback = sum_locked,
 };
 
+static inline int cas_locked(const struct llist_nulls_multi_head *head,
+			     void *arg)
+{
+	pthread_mutex_lock(&wlock);
+	iter_visit(head, cas_visit, arg);
+	pthread_mutex_unlock(&wlock);
+	return 0;
+}
+
+static const struct llist_nulls_multi_walk cas_walk __maybe_unused = {
+	.visit = cas_visit,
+	.fallback = cas_locked,
+};
+
 /* min, median and max of up to MAX_REPS measurements */
 struct series {
 	const char *name;
@@ -93,6 +132,9 @@ struct series {
 	unsigned int n;
 };
 
+double series_median(const struct series *s);
+double series_min(const struct series *s);
+double series_max(const struct series *s);
 void print_header(void);
 void print_series(const struct series *s, const char *unit);
 void print_ratio(const char *what, const struct series *num,
@@ -110,6 +152,7 @@ void bench_warm(void);		/* bench_walk.c */
 void bench_cold(void);		/* bench_walk.c */
 void bench_layout(void);	/* bench_walk.c */
 void bench_contention(void);	/* bench_contention.c */
+void bench_scaling(void);	/* bench_contention.c */
 void bench_update(void);	/* bench_update.c */
 
 /*

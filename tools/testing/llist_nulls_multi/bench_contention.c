@@ -10,23 +10,44 @@
  *   lockless   llist_nulls_multi_walk_lockless(); the writer takes a mutex
  *   spinlock   pthread_spin_lock() for readers and the writer
  *   rwlock     pthread_rwlock_rdlock() for readers, wrlock for the writer
+ *   bit lock   a lock bit per list, taken by readers and the writer alike
+ *              with a compare-and-exchange loop, as KVM's shadow MMU has
+ *              done since Linux 6.15 (bit 1 of each rmap head word); here
+ *              the bit is in a word beside the head word, in its cache
+ *              line, since add and del rewrite the head word itself
+ *
+ * "scaling" runs every mode with 0, 1, 2, 4, 8 and 15 readers, the writer
+ * running flat out and pausing 1 us between operations, prints one table
+ * and writes it as CSV (-o).
  *
  * (A fair ticket spinlock, closer to the kernel's, collapses in userspace
  * as soon as a waiter is preempted, so it is not offered.)
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <linux/rcupdate.h>
 
 #include "bench.h"
 
-enum cont_mode { CONT_LOCKLESS, CONT_SPIN, CONT_RWLOCK, CONT_NR_MODES };
+enum cont_mode {
+	CONT_LOCKLESS, CONT_SPIN, CONT_RWLOCK, CONT_BITLOCK, CONT_NR_MODES
+};
 
 static const char *const cont_names[CONT_NR_MODES] = {
 	"lockless walks", "pthread spinlock", "pthread rwlock (readers: read)",
+	"bit lock per list",
 };
+
+/* Short names, for the scaling table and its CSV. */
+static const char *const cont_keys[CONT_NR_MODES] = {
+	"lockless", "spinlock", "rwlock", "bitlock",
+};
+
+/* The per-list lock bit, as KVM_RMAP_LOCKED is bit 1 of an rmap head. */
+#define CONT_LOCKED	2UL
 
 #define CONT_LISTS	4
 #define CONT_MIN	290
@@ -34,6 +55,7 @@ static const char *const cont_names[CONT_NR_MODES] = {
 
 struct cont_list {
 	struct llist_nulls_multi_head head;
+	unsigned long lock;		/* CONT_LOCKED, in bit lock mode */
 	void *entries[CONT_MAX];	/* writer's view */
 	unsigned int nr;
 } __aligned(64);
@@ -62,9 +84,39 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static void cont_lock(bool writer)
+/*
+ * Take @l's lock bit: wait until it reads clear, then try to set it with a
+ * compare-and-exchange, an acquire; the unlock is a release.  Readers
+ * exclude each other as well as the writer.
+ */
+static void bit_lock(struct cont_list *l)
+{
+	unsigned long old = __atomic_load_n(&l->lock, __ATOMIC_RELAXED);
+
+	for (;;) {
+		while (old & CONT_LOCKED) {
+			cpu_relax();
+			old = __atomic_load_n(&l->lock, __ATOMIC_RELAXED);
+		}
+		if (__atomic_compare_exchange_n(&l->lock, &old,
+						old | CONT_LOCKED, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+	}
+}
+
+static void bit_unlock(struct cont_list *l)
+{
+	__atomic_store_n(&l->lock, l->lock & ~CONT_LOCKED, __ATOMIC_RELEASE);
+}
+
+static void cont_lock(struct cont_list *l, bool writer)
 {
 	switch (mode) {
+	case CONT_BITLOCK:
+		bit_lock(l);
+		break;
 	case CONT_LOCKLESS:
 		pthread_mutex_lock(&wlock);
 		break;
@@ -80,9 +132,12 @@ static void cont_lock(bool writer)
 	}
 }
 
-static void cont_unlock(void)
+static void cont_unlock(struct cont_list *l)
 {
 	switch (mode) {
+	case CONT_BITLOCK:
+		bit_unlock(l);
+		break;
 	case CONT_LOCKLESS:
 		pthread_mutex_unlock(&wlock);
 		break;
@@ -103,7 +158,7 @@ static void cont_write(struct cont_thread *t)
 	unsigned int i;
 	void *e;
 
-	cont_lock(true);
+	cont_lock(l, true);
 	if (l->nr > CONT_MIN && (l->nr == CONT_MAX || rnd_below(&t->rnd, 2))) {
 		i = rnd_below(&t->rnd, l->nr);
 		e = l->entries[i];
@@ -120,7 +175,7 @@ static void cont_write(struct cont_thread *t)
 		node = NULL;
 		l->entries[l->nr++] = e;
 	}
-	cont_unlock();
+	cont_unlock(l);
 	/* Type-stable memory: free at once, walkers or not. */
 	if (node)
 		node_pool_free(&llnm_pool, node);
@@ -163,9 +218,9 @@ static void *cont_reader(void *arg)
 							&walk, &sum);
 			t->fallbacks += st.fell_back;
 		} else {
-			cont_lock(false);
+			cont_lock(l, false);
 			iter_visit(&l->head, visit, &sum);
-			cont_unlock();
+			cont_unlock(l);
 		}
 		t->ops++;
 	}
@@ -209,11 +264,13 @@ static void cont_run(enum cont_mode m, unsigned int nr_readers,
 	free(t);
 }
 
-/* Every mode with @nr_readers readers and the writer's gap_ns: the report. */
-static void cont_measure(unsigned int nr_readers)
+/*
+ * Every mode with @nr_readers readers and the writer's gap_ns, opts.reps
+ * rounds of one measurement per mode: readers' and writer's rates in k/s.
+ */
+static void cont_series(unsigned int nr_readers, struct series *rd,
+			struct series *wr, unsigned long *fallbacks)
 {
-	struct series rd[CONT_NR_MODES], wr[CONT_NR_MODES];
-	unsigned long fallbacks = 0;
 	double reads, writes;
 	unsigned int m, r;
 
@@ -223,11 +280,21 @@ static void cont_measure(unsigned int nr_readers)
 	}
 	for (r = 0; r < opts.reps; r++) {
 		for (m = 0; m < CONT_NR_MODES; m++) {
-			cont_run(m, nr_readers, &reads, &writes, &fallbacks);
+			cont_run(m, nr_readers, &reads, &writes, fallbacks);
 			rd[m].v[rd[m].n++] = reads / 1000;
 			wr[m].v[wr[m].n++] = writes / 1000;
 		}
 	}
+}
+
+/* Every mode with @nr_readers readers and the writer's gap_ns: the report. */
+static void cont_measure(unsigned int nr_readers)
+{
+	struct series rd[CONT_NR_MODES], wr[CONT_NR_MODES];
+	unsigned long fallbacks = 0;
+	unsigned int m;
+
+	cont_series(nr_readers, rd, wr, &fallbacks);
 	printf("  %u reader%s, writer %s", nr_readers, nr_readers == 1 ? "" : "s",
 	       gap_ns ? "pausing" : "running flat out");
 	if (gap_ns)
@@ -241,6 +308,8 @@ static void cont_measure(unsigned int nr_readers)
 		    &rd[CONT_SPIN], "   (goal: >= 3x on 2 cores)");
 	print_ratio("lockless / rwlock", &rd[CONT_LOCKLESS], &rd[CONT_RWLOCK],
 		    "");
+	print_ratio("lockless / bit lock", &rd[CONT_LOCKLESS],
+		    &rd[CONT_BITLOCK], "");
 	printf("   writer's operations, thousands per second\n");
 	print_header();
 	for (m = 0; m < CONT_NR_MODES; m++)
@@ -248,9 +317,35 @@ static void cont_measure(unsigned int nr_readers)
 	printf("   lockless walks that fell back: %lu\n", fallbacks);
 }
 
+static void cont_setup(void)
+{
+	unsigned int i;
+
+	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+	for (i = 0; i < CONT_LISTS; i++) {
+		llnm_fill(&lists[i].head, 300, i * 300);
+		lists[i].lock = 0;
+		for (lists[i].nr = 0; lists[i].nr < 300; lists[i].nr++)
+			lists[i].entries[lists[i].nr] =
+				&objs[i * 300 + lists[i].nr];
+	}
+	for (i = CONT_LISTS * 300; i < NR_OBJS; i++)
+		spare[nr_spare++] = &objs[i];
+}
+
+static void cont_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONT_LISTS; i++)
+		llnm_empty(&lists[i].head);
+	nr_spare = 0;
+	pthread_spin_destroy(&spin);
+}
+
 void bench_contention(void)
 {
-	unsigned int cpus = nr_cpus(), i, r, g, nr_r = 0, nr_g = 0;
+	unsigned int cpus = nr_cpus(), r, g, nr_r = 0, nr_g = 0;
 	unsigned int readers[2], gaps[2];
 
 	if (opts.readers > 0) {
@@ -267,16 +362,7 @@ void bench_contention(void)
 		gaps[nr_g++] = 1000;
 	}
 
-	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
-	for (i = 0; i < CONT_LISTS; i++) {
-		llnm_fill(&lists[i].head, 300, i * 300);
-		for (lists[i].nr = 0; lists[i].nr < 300; lists[i].nr++)
-			lists[i].entries[lists[i].nr] =
-				&objs[i * 300 + lists[i].nr];
-	}
-	for (i = CONT_LISTS * 300; i < NR_OBJS; i++)
-		spare[nr_spare++] = &objs[i];
-
+	cont_setup();
 	printf("\n(contention) readers walking %u lists of %u-%u entries while one writer adds and removes\n",
 	       CONT_LISTS, CONT_MIN, CONT_MAX);
 	printf("    (%u ms a measurement, %u CPUs; readers call the visitor through a pointer in every mode;\n",
@@ -288,9 +374,127 @@ void bench_contention(void)
 			cont_measure(readers[r]);
 		}
 	}
+	cont_teardown();
+}
 
-	for (i = 0; i < CONT_LISTS; i++)
-		llnm_empty(&lists[i].head);
-	nr_spare = 0;
-	pthread_spin_destroy(&spin);
+/* ------------------------------------------------------------- scaling */
+
+/* The CPU's name, from /proc/cpuinfo, with commas dropped for the CSV. */
+static void cpu_name(char *buf, size_t len)
+{
+	char line[256], *p;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			break;
+		for (p++; *p == ' '; p++)
+			;
+		p[strcspn(p, "\n")] = 0;
+		snprintf(buf, len, "%s", p);
+		for (p = buf; *p; p++)
+			if (*p == ',')
+				*p = ' ';
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+#define SCALE_NR	6
+
+/*
+ * The scaling table: every mode at 0 (the writer alone), 1, 2, 4, 8 and 15
+ * readers, with the writer flat out and pausing 1 us.  One table on stdout,
+ * one CSV row per mode, reader count and pause in opts.csv.
+ */
+void bench_scaling(void)
+{
+	static const unsigned int nr_readers[SCALE_NR] = { 0, 1, 2, 4, 8, 15 };
+	static const unsigned int gaps[] = { 0, 1000 };
+	struct series rd[SCALE_NR][CONT_NR_MODES], wr[SCALE_NR][CONT_NR_MODES];
+	unsigned long fallbacks[SCALE_NR];
+	unsigned int cpus = nr_cpus(), g, n, m, top = SCALE_NR - 1;
+	double alone, ratio;
+	char cpu[128];
+	FILE *csv = NULL;
+
+	cpu_name(cpu, sizeof(cpu));
+	if (opts.csv) {
+		csv = fopen(opts.csv, "w");
+		if (!csv) {
+			perror(opts.csv);
+			exit(1);
+		}
+		fprintf(csv, "cpu,cpus,mode,readers,writer_pause_ns,rounds,ms,readers_walks_per_s_median,readers_walks_per_s_min,readers_walks_per_s_max,writer_ops_per_s_median,writer_ops_per_s_min,writer_ops_per_s_max,lockless_fallbacks\n");
+	}
+
+	cont_setup();
+	printf("\n(scaling) %u lists of %u-%u entries, one writer, 0-%u readers, every mode\n",
+	       CONT_LISTS, CONT_MIN, CONT_MAX, nr_readers[top]);
+	printf("    %s, %u CPUs, %u rounds of %u ms; medians, thousands per second\n",
+	       cpu, cpus, opts.reps, opts.ms);
+	if (cpus < nr_readers[top] + 1)
+		printf("    (fewer CPUs than threads: readers and the writer share CPUs at the larger counts)\n");
+	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
+		gap_ns = gaps[g];
+		for (n = 0; n < SCALE_NR; n++) {
+			fallbacks[n] = 0;
+			cont_series(nr_readers[n], rd[n], wr[n], &fallbacks[n]);
+		}
+		printf("  writer %s\n", gap_ns ? "pausing 1000 ns between operations" :
+		       "running flat out");
+		printf("    %7s |", "readers");
+		for (m = 0; m < CONT_NR_MODES; m++)
+			printf(" %21s |", cont_keys[m]);
+		printf("\n    %7s |", "");
+		for (m = 0; m < CONT_NR_MODES; m++)
+			printf(" %10s %10s |", "walks", "writer");
+		printf("\n");
+		for (n = 0; n < SCALE_NR; n++) {
+			printf("    %7u |", nr_readers[n]);
+			for (m = 0; m < CONT_NR_MODES; m++)
+				printf(" %10.1f %10.1f |", series_median(&rd[n][m]),
+				       series_median(&wr[n][m]));
+			printf("\n");
+			for (m = 0; csv && m < CONT_NR_MODES; m++)
+				fprintf(csv, "%s,%u,%s,%u,%u,%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%lu\n",
+					cpu, cpus, cont_keys[m], nr_readers[n],
+					gap_ns, opts.reps, opts.ms,
+					series_median(&rd[n][m]) * 1000,
+					series_min(&rd[n][m]) * 1000,
+					series_max(&rd[n][m]) * 1000,
+					series_median(&wr[n][m]) * 1000,
+					series_min(&wr[n][m]) * 1000,
+					series_max(&wr[n][m]) * 1000,
+					m == CONT_LOCKLESS ? fallbacks[n] : 0);
+		}
+		printf("    at %u readers:\n", nr_readers[top]);
+		print_ratio("lockless / pthread spinlock", &rd[top][CONT_LOCKLESS],
+			    &rd[top][CONT_SPIN], "   (goal on 16 cores: >= 10x)");
+		print_ratio("lockless / bit lock", &rd[top][CONT_LOCKLESS],
+			    &rd[top][CONT_BITLOCK], "   (goal on 16 cores: >= 2x)");
+		print_ratio("lockless / rwlock", &rd[top][CONT_LOCKLESS],
+			    &rd[top][CONT_RWLOCK], "   (goal on 16 cores: >= 1x)");
+		for (m = 0; m < CONT_NR_MODES; m++) {
+			alone = series_median(&wr[0][m]);
+			ratio = alone > 0 ? series_median(&wr[top][m]) / alone : 0;
+			printf("    %-34s %9.1f%%%s\n", cont_keys[m], ratio * 100,
+			       m == CONT_LOCKLESS ?
+			       "   (writer's rate against its rate alone; goal: >= 50%)" : "");
+		}
+		printf("    lockless walks that fell back, all counts: ");
+		for (n = 0; n < SCALE_NR; n++)
+			printf("%s%lu", n ? " " : "", fallbacks[n]);
+		printf("\n");
+	}
+	cont_teardown();
+	if (csv) {
+		fclose(csv);
+		printf("  CSV: %s\n", opts.csv);
+	}
 }

@@ -96,47 +96,114 @@ static void warm_iter_indirect(void *p)
 	sink = sum;
 }
 
+/* The same walks with cas_visit(): one compare-and-exchange per entry. */
+static void warm_cas_lockless(void *p)
+{
+	struct warm_ctx *c = p;
+	unsigned long n = 0;
+
+	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &cas_walk, &n);
+	sink = n;
+}
+
+static void warm_cas_lockless_inline(void *p)
+{
+	struct warm_ctx *c = p;
+	unsigned long n = 0;
+
+	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &cas_walk, &n);
+	sink = n;
+}
+
+static void warm_cas_locked(void *p)
+{
+	struct warm_ctx *c = p;
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&wlock);
+	iter_visit(&c->head, cas_visit, &n);
+	pthread_mutex_unlock(&wlock);
+	sink = n;
+}
+
+static void warm_cas_iter_indirect(void *p)
+{
+	struct warm_ctx *c = p;
+	unsigned long n = 0;
+
+	iter_visit(&c->head, cas_visit_ptr, &n);
+	sink = n;
+}
+
+struct warm_variant {
+	const char *name;
+	walk_fn fn;
+};
+
+/*
+ * The variants of one visitor, in this order: lockless, locked, iterators
+ * via a pointer, inline form, then any others.
+ */
+enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE };
+
+static void warm_run(const char *what, const struct warm_variant *v,
+		     unsigned int nr, struct warm_ctx *c, unsigned int size)
+{
+	struct series s[8];
+	unsigned long loops[8];
+	unsigned int j, r;
+
+	for (j = 0; j < nr; j++) {
+		s[j] = (struct series){ .name = v[j].name };
+		loops[j] = calibrate(v[j].fn, c);
+	}
+	for (r = 0; r < opts.reps; r++)
+		for (j = 0; j < nr; j++)
+			s[j].v[s[j].n++] = time_loops(v[j].fn, c, loops[j]);
+	printf("  %u entries, %s\n", size, what);
+	print_header();
+	for (j = 0; j < nr; j++)
+		print_series(&s[j], "ns");
+	print_ratio("lockless inline form / locked", &s[W_INLINE],
+		    &s[W_LOCKED], "   (goal: <= 1.10x)");
+	print_ratio("lockless / iterators via ptr", &s[W_LOCKLESS],
+		    &s[W_ITER_PTR], "   (goal: <= 1.10x)");
+	print_ratio("lockless / locked", &s[W_LOCKLESS], &s[W_LOCKED], "");
+}
+
 void bench_warm(void)
 {
 	static const unsigned int sizes[] = { 1, 14, 300 };
-	static const struct {
-		const char *name;
-		walk_fn fn;
-	} v[] = {
-		{ "lockless walk", warm_lockless },
-		{ "locked: mutex + iterators", warm_locked },
+	static const struct warm_variant sum_v[] = {
+		[W_LOCKLESS] = { "lockless walk", warm_lockless },
+		[W_LOCKED] = { "locked: mutex + iterators", warm_locked },
+		[W_ITER_PTR] = { "iterators, no lock, visit via ptr",
+				 warm_iter_indirect },
+		[W_INLINE] = { "lockless walk, inline form",
+			       warm_lockless_inline },
 		{ "iterators, no lock", warm_iter_nolock },
-		{ "iterators, no lock, visit via ptr", warm_iter_indirect },
-		{ "lockless walk, inline form", warm_lockless_inline },
 	};
-	struct series s[5];
-	unsigned long loops[5];
-	unsigned int i, j, r;
+	static const struct warm_variant cas_v[] = {
+		[W_LOCKLESS] = { "lockless walk", warm_cas_lockless },
+		[W_LOCKED] = { "locked: mutex + iterators", warm_cas_locked },
+		[W_ITER_PTR] = { "iterators, no lock, visit via ptr",
+				 warm_cas_iter_indirect },
+		[W_INLINE] = { "lockless walk, inline form",
+			       warm_cas_lockless_inline },
+	};
 	struct warm_ctx c;
+	unsigned int i;
 
 	printf("\n(warm) walk with no writers, warm caches: ns per walk\n");
 	printf("    lockless: llist_nulls_multi_walk_lockless(), visitor called through a pointer\n");
 	printf("    inline form: __llist_nulls_multi_walk_lockless() with a constant walk, visitor inlined\n");
-	printf("    locked: pthread mutex taken, iter_first/next with the sum inline, mutex released\n");
+	printf("    locked: pthread mutex taken, iter_first/next with the visitor inline, mutex released\n");
+	printf("    sum: the visitor adds the entry to a sum; CAS: it reads the word the entry\n");
+	printf("    points at and compare-and-exchanges it (one locked cmpxchg per entry)\n");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		llnm_fill(&c.head, sizes[i], 0);
-		for (j = 0; j < ARRAY_SIZE(v); j++) {
-			s[j] = (struct series){ .name = v[j].name };
-			loops[j] = calibrate(v[j].fn, &c);
-		}
-		for (r = 0; r < opts.reps; r++)
-			for (j = 0; j < ARRAY_SIZE(v); j++)
-				s[j].v[s[j].n++] = time_loops(v[j].fn, &c, loops[j]);
-		printf("  %u entries\n", sizes[i]);
-		print_header();
-		for (j = 0; j < ARRAY_SIZE(v); j++)
-			print_series(&s[j], "ns");
-		print_ratio("lockless / locked", &s[0], &s[1],
-			    "   (goal: <= 1.15x)");
-		print_ratio("lockless inline form / locked", &s[4], &s[1],
-			    "   (goal: <= 1.15x)");
-		print_ratio("lockless / iterators, no lock", &s[0], &s[2], "");
-		print_ratio("lockless / iterators via ptr", &s[0], &s[3], "");
+		warm_run("sum visitor", sum_v, ARRAY_SIZE(sum_v), &c, sizes[i]);
+		warm_run("CAS visitor", cas_v, ARRAY_SIZE(cas_v), &c, sizes[i]);
 		llnm_empty(&c.head);
 	}
 }
