@@ -2,10 +2,12 @@
 # The llist_nulls_multi benchmarks (tools/testing/llist_nulls_multi/bench*.c).
 # They print numbers and assert nothing.
 #   harness/bench.sh [bench options and benchmarks]   e.g. -r 7, or: warm cold
-#                    (benchmarks: warm cold contention update; default all)
+#                    (benchmarks: warm cold layout contention update, the
+#                    default, and scaling, only when named)
 #   harness/bench.sh --icount    instructions per operation, from callgrind,
 #                                where wall time is too noisy
-# Log: build/userspace/bench.log (or bench-icount.log).
+# Log: build/userspace/bench.log (or bench-icount.log); scaling's CSV:
+# build/userspace/bench-scaling.csv.
 . "$(dirname "$0")/common.sh"
 
 build_userspace bench
@@ -14,7 +16,7 @@ LOGS=$BUILD/userspace
 
 if [ "${1:-}" != "--icount" ]; then
 	set +e
-	"$OUT/bench" "$@" 2>&1 | tee "$LOGS/bench.log"
+	"$OUT/bench" -o "$LOGS/bench-scaling.csv" "$@" 2>&1 | tee "$LOGS/bench.log"
 	exit "${PIPESTATUS[0]}"
 fi
 

@@ -182,6 +182,30 @@ htmldocs() {
 	! echo "$out" | grep -Ei 'llist[-_]nulls[-_]multi.*(warning|error)'
 }
 
+# The benchmarks build and run; their numbers are not judged here.  A short
+# warm and scaling: scaling's CSV must hold a row for every mode, reader
+# count and writer pause, the writer working when alone and the readers
+# walking in every row that has readers.
+bench_smoke() {
+	local csv=$BUILD/userspace/bench-scaling.csv
+	rm -f "$csv"
+	bash "$HARNESS/bench.sh" -r 1 -t 20 warm scaling || return 1
+	python3 - "$csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+want = {(m, r, g) for m in ("lockless", "spinlock", "rwlock", "bitlock")
+        for r in ("0", "1", "2", "4", "8", "15") for g in ("0", "1000")}
+got = {(x["mode"], x["readers"], x["writer_pause_ns"]) for x in rows}
+bad = [x for x in rows if float(x["writer_ops_per_s_median"]) <= 0 and x["readers"] == "0"]
+bad += [x for x in rows if x["readers"] != "0" and float(x["readers_walks_per_s_median"]) <= 0]
+if got != want or len(rows) != len(want) or bad:
+    print("scaling CSV: missing", sorted(want - got), "extra", sorted(got - want),
+          "rows", len(rows), "idle", bad)
+    sys.exit(1)
+print("scaling CSV: %d rows, every mode walked and wrote" % len(rows))
+PY
+}
+
 # --- run -------------------------------------------------------------------
 
 step prepare prepare
@@ -205,6 +229,8 @@ if [ $failed -eq 0 ]; then
 	step htmldocs-core-api htmldocs
 	SUMMARY='^(stress:|walkers:|audits:|worst:|violations:)'
 	step userspace-stress-and-tsan bash "$HARNESS/stress.sh" 3
+	SUMMARY='^scaling CSV'
+	step userspace-bench-runs bench_smoke
 	SUMMARY='PASS|FAIL|states|errors'
 	step spin-model-and-mutants bash "$HARNESS/model.sh"
 	SUMMARY='^(ok|FAIL) .*-old|^FAIL|^litmus:'

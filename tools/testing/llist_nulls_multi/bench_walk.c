@@ -96,6 +96,34 @@ static void warm_iter_indirect(void *p)
 	sink = sum;
 }
 
+/*
+ * The inline form again, with a fallback the compiler does not inline: the
+ * sum's address reaches a call, so the sum must live in memory, and every
+ * acquire of the walk (a compiler barrier) makes the compiler store and
+ * reload it around each entry.  This is how the walk looked to a caller
+ * whose visitor state escapes; see the guide's "What a pass costs".
+ */
+static noinline int sum_locked_outofline(const struct llist_nulls_multi_head *head,
+					 void *arg)
+{
+	return sum_locked(head, arg);
+}
+
+static const struct llist_nulls_multi_walk sum_walk_escaping = {
+	.visit = sum_visit,
+	.fallback = sum_locked_outofline,
+};
+
+static void warm_lockless_inline_escaping(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP,
+					  &sum_walk_escaping, &sum);
+	sink = sum;
+}
+
 /* The same walks with cas_visit(): one compare-and-exchange per entry. */
 static void warm_cas_lockless(void *p)
 {
@@ -144,7 +172,7 @@ struct warm_variant {
  * The variants of one visitor, in this order: lockless, locked, iterators
  * via a pointer, inline form, then any others.
  */
-enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE };
+enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_NOLOCK, W_ESCAPING };
 
 static void warm_run(const char *what, const struct warm_variant *v,
 		     unsigned int nr, struct warm_ctx *c, unsigned int size)
@@ -169,6 +197,9 @@ static void warm_run(const char *what, const struct warm_variant *v,
 	print_ratio("lockless / iterators via ptr", &s[W_LOCKLESS],
 		    &s[W_ITER_PTR], "   (goal: <= 1.10x)");
 	print_ratio("lockless / locked", &s[W_LOCKLESS], &s[W_LOCKED], "");
+	if (nr > W_ESCAPING)
+		print_ratio("inline form, sum escapes / locked", &s[W_ESCAPING],
+			    &s[W_LOCKED], "");
 }
 
 void bench_warm(void)
@@ -181,7 +212,9 @@ void bench_warm(void)
 				 warm_iter_indirect },
 		[W_INLINE] = { "lockless walk, inline form",
 			       warm_lockless_inline },
-		{ "iterators, no lock", warm_iter_nolock },
+		[W_NOLOCK] = { "iterators, no lock", warm_iter_nolock },
+		[W_ESCAPING] = { "inline form, sum escapes",
+				 warm_lockless_inline_escaping },
 	};
 	static const struct warm_variant cas_v[] = {
 		[W_LOCKLESS] = { "lockless walk", warm_cas_lockless },

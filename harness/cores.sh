@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The userspace performance and stress set for a machine with more cores or
+# another CPU (issue: per-entry cost on every CPU, 16-core scaling):
+#   harness/cores.sh build        here: static bench and stress, and the
+#                                 TSan stress with libtsan linked in, into
+#                                 build/cores (git-ignored)
+#   harness/cores.sh run [DIR]    anywhere, from build/cores alone (no apt,
+#                                 no compiler): logs and CSV into DIR
+#                                 (default build/cores/logs)
+# run does: bench warm (7 rounds); bench scaling (5 rounds of 300 ms, CSV);
+# stress -w 2 -r 14 for 60 s and -w 6 -r 10 for 30 s; the TSan stress with
+# 8 threads (-w 2 -r 6) for 30 s.  It fails if a stress run fails.
+# For the device machine: build here, then run there with carry
+# ["build/cores"] and DIR=$OUT.
+. "$(dirname "$0")/common.sh"
+
+BIN=$BUILD/cores
+
+case "${1:-}" in
+build)
+	apt_need gcc make libc6-dev liburcu-dev libtsan2
+	[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
+	mkdir -p "$BIN"
+	log "building static binaries in build/cores"
+	make -s -C "$TOP/tools/testing/llist_nulls_multi" O="$BIN" -j"$JOBS" \
+		LDFLAGS=-static TSAN_LDFLAGS=-static-libtsan bench stress stress-tsan
+	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan"
+	;;
+run)
+	out=${2:-$BIN/logs}
+	mkdir -p "$out"
+	for b in bench stress stress-tsan; do
+		[ -x "$BIN/$b" ] || die "no $BIN/$b: run 'harness/cores.sh build' first"
+	done
+	{
+		echo "host: $(uname -n), $(nproc) CPUs"
+		grep -m1 'model name' /proc/cpuinfo || true
+		date -u
+	} | tee "$out/machine.txt"
+	status=0
+	"$BIN/bench" -r 7 warm 2>&1 | tee "$out/bench-warm.log"
+	"$BIN/bench" -r 5 -t 300 -o "$out/bench-scaling.csv" scaling 2>&1 |
+		tee "$out/bench-scaling.log"
+	"$BIN/stress" -w 2 -r 14 60 >"$out/stress-w2-r14.log" 2>&1 || status=1
+	tail -8 "$out/stress-w2-r14.log"
+	"$BIN/stress" -w 6 -r 10 30 >"$out/stress-w6-r10.log" 2>&1 || status=1
+	tail -8 "$out/stress-w6-r10.log"
+	# Any report fails the run: halt at the first, with an exit status of
+	# its own.  TSan's shadow may not map with full ASLR: retry without.
+	export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+	rc=0
+	"$BIN/stress-tsan" -w 2 -r 6 30 >"$out/stress-tsan-8.log" 2>&1 || rc=$?
+	if [ $rc -ne 0 ] && grep -q 'unexpected memory mapping' "$out/stress-tsan-8.log"; then
+		rc=0
+		setarch "$(uname -m)" -R "$BIN/stress-tsan" -w 2 -r 6 30 \
+			>"$out/stress-tsan-8.log" 2>&1 || rc=$?
+	fi
+	[ $rc -eq 0 ] || status=1
+	tail -8 "$out/stress-tsan-8.log"
+	[ $status -eq 0 ] && log "cores: every stress run passed" ||
+		log "cores: a stress run FAILED (logs in $out)"
+	exit $status
+	;;
+*)
+	die "usage: harness/cores.sh build | run [DIR]"
+	;;
+esac
