@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/rcupdate.h>
+
 #include "bench.h"
 
 /* ------------------------------------------------------- warm, no writers */
@@ -97,6 +99,32 @@ static void warm_iter_indirect(void *p)
 }
 
 /*
+ * The iterators through a pointer inside an RCU read side, as a lockless
+ * walk must be: what the out-of-line form pays beyond this is its own.
+ */
+static void warm_iter_indirect_rcu(void *p)
+{
+	struct warm_ctx *c = p;
+	uintptr_t sum = 0;
+
+	rcu_read_lock();
+	iter_visit(&c->head, visit_ptr, &sum);
+	rcu_read_unlock();
+	sink = sum;
+}
+
+static void warm_cas_iter_indirect_rcu(void *p)
+{
+	struct warm_ctx *c = p;
+	unsigned long n = 0;
+
+	rcu_read_lock();
+	iter_visit(&c->head, cas_visit_ptr, &n);
+	rcu_read_unlock();
+	sink = n;
+}
+
+/*
  * The inline form again, with a fallback the compiler does not inline: the
  * sum's address reaches a call, so the sum must live in memory, and every
  * acquire of the walk (a compiler barrier) makes the compiler store and
@@ -172,7 +200,8 @@ struct warm_variant {
  * The variants of one visitor, in this order: lockless, locked, iterators
  * via a pointer, inline form, then any others.
  */
-enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_NOLOCK, W_ESCAPING };
+enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_ITER_PTR_RCU, W_NOLOCK,
+       W_ESCAPING };
 
 static void warm_run(const char *what, const struct warm_variant *v,
 		     unsigned int nr, struct warm_ctx *c, unsigned int size)
@@ -196,6 +225,8 @@ static void warm_run(const char *what, const struct warm_variant *v,
 		    &s[W_LOCKED], "   (goal: <= 1.10x)");
 	print_ratio("lockless / iterators via ptr", &s[W_LOCKLESS],
 		    &s[W_ITER_PTR], "   (goal: <= 1.10x)");
+	print_ratio("lockless / iterators via ptr, RCU", &s[W_LOCKLESS],
+		    &s[W_ITER_PTR_RCU], "");
 	print_ratio("lockless / locked", &s[W_LOCKLESS], &s[W_LOCKED], "");
 	if (nr > W_ESCAPING)
 		print_ratio("inline form, sum escapes / locked", &s[W_ESCAPING],
@@ -212,6 +243,8 @@ void bench_warm(void)
 				 warm_iter_indirect },
 		[W_INLINE] = { "lockless walk, inline form",
 			       warm_lockless_inline },
+		[W_ITER_PTR_RCU] = { "the same under rcu_read_lock()",
+				     warm_iter_indirect_rcu },
 		[W_NOLOCK] = { "iterators, no lock", warm_iter_nolock },
 		[W_ESCAPING] = { "inline form, sum escapes",
 				 warm_lockless_inline_escaping },
@@ -223,6 +256,8 @@ void bench_warm(void)
 				 warm_cas_iter_indirect },
 		[W_INLINE] = { "lockless walk, inline form",
 			       warm_cas_lockless_inline },
+		[W_ITER_PTR_RCU] = { "the same under rcu_read_lock()",
+				     warm_cas_iter_indirect_rcu },
 	};
 	struct warm_ctx c;
 	unsigned int i;
