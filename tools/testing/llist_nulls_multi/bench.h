@@ -93,37 +93,30 @@ iter_visit(const struct llist_nulls_multi_head *head,
 		visit(e, arg);
 }
 
-static inline int sum_locked(const struct llist_nulls_multi_head *head,
-			     void *arg)
-{
-	pthread_mutex_lock(&wlock);
-	iter_visit(head, sum_visit, arg);
-	pthread_mutex_unlock(&wlock);
-	return 0;
-}
-
 /*
- * Visible where it is used, so that __llist_nulls_multi_walk_lockless()
- * inlines the visitor.
+ * DEFINE_VISITOR_WALK(name, fn): name_locked(), the visitor @fn over a list
+ * under the writers' lock with the iterators, and name_walk, a lockless walk
+ * with @fn and name_locked() as its fallback.  Both are visible where they are
+ * used, so that __llist_nulls_multi_walk_lockless() inlines the visitor and
+ * the fallback.
  */
-static const struct llist_nulls_multi_walk sum_walk __maybe_unused = {
-	.visit = sum_visit,
-	.fallback = sum_locked,
-};
-
-static inline int cas_locked(const struct llist_nulls_multi_head *head,
-			     void *arg)
-{
-	pthread_mutex_lock(&wlock);
-	iter_visit(head, cas_visit, arg);
-	pthread_mutex_unlock(&wlock);
-	return 0;
+#define DEFINE_VISITOR_WALK(name, fn)				\
+static inline int name##_locked(const struct llist_nulls_multi_head *head, \
+				void *arg)				\
+{									\
+	pthread_mutex_lock(&wlock);					\
+	iter_visit(head, fn, arg);					\
+	pthread_mutex_unlock(&wlock);					\
+	return 0;							\
+}									\
+									\
+static const struct llist_nulls_multi_walk name##_walk __maybe_unused = { \
+	.visit = fn,							\
+	.fallback = name##_locked,					\
 }
 
-static const struct llist_nulls_multi_walk cas_walk __maybe_unused = {
-	.visit = cas_visit,
-	.fallback = cas_locked,
-};
+DEFINE_VISITOR_WALK(sum, sum_visit);
+DEFINE_VISITOR_WALK(cas, cas_visit);
 
 /* min, median and max of up to MAX_REPS measurements */
 struct series {

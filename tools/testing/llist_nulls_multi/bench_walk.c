@@ -51,35 +51,69 @@ struct warm_ctx {
 	struct llist_nulls_multi_head head;
 };
 
-static void warm_lockless(void *p)
-{
-	struct warm_ctx *c = p;
-	uintptr_t sum = 0;
-
-	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
-	sink = sum;
+/*
+ * DEFINE_WARM_WALKS(name, type, visit, ptr): the walks bench_warm() times
+ * for one visitor, whose state is a @type starting at 0: the lockless walk
+ * out of line and inline (name_walk, see DEFINE_VISITOR_WALK()), the locked
+ * walk (the mutex and the iterators, @visit inline), and the iterators
+ * calling @visit through @ptr, which the compiler cannot see through,
+ * without and within an RCU read side (what the out-of-line walk pays
+ * beyond the latter is its own).
+ */
+#define DEFINE_WARM_WALKS(name, type, visit, ptr)			\
+static void warm_##name##_lockless(void *p)				\
+{									\
+	struct warm_ctx *c = p;						\
+	type st = 0;							\
+									\
+	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &name##_walk, &st); \
+	sink = st;							\
+}									\
+									\
+static void warm_##name##_inline(void *p)				\
+{									\
+	struct warm_ctx *c = p;						\
+	type st = 0;							\
+									\
+	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &name##_walk, \
+					  &st);				\
+	sink = st;							\
+}									\
+									\
+static void warm_##name##_locked(void *p)				\
+{									\
+	struct warm_ctx *c = p;						\
+	type st = 0;							\
+									\
+	name##_locked(&c->head, &st);					\
+	sink = st;							\
+}									\
+									\
+static void warm_##name##_iter_ptr(void *p)				\
+{									\
+	struct warm_ctx *c = p;						\
+	type st = 0;							\
+									\
+	iter_visit(&c->head, ptr, &st);					\
+	sink = st;							\
+}									\
+									\
+static void warm_##name##_iter_ptr_rcu(void *p)				\
+{									\
+	struct warm_ctx *c = p;						\
+	type st = 0;							\
+									\
+	rcu_read_lock();						\
+	iter_visit(&c->head, ptr, &st);					\
+	rcu_read_unlock();						\
+	sink = st;							\
 }
 
-static void warm_lockless_inline(void *p)
-{
-	struct warm_ctx *c = p;
-	uintptr_t sum = 0;
+DEFINE_WARM_WALKS(sum, uintptr_t, sum_visit, visit_ptr)
+/* cas_visit(): one compare-and-exchange per entry. */
+DEFINE_WARM_WALKS(cas, unsigned long, cas_visit, cas_visit_ptr)
 
-	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
-	sink = sum;
-}
-
-static void warm_locked(void *p)
-{
-	struct warm_ctx *c = p;
-	uintptr_t sum = 0;
-
-	pthread_mutex_lock(&wlock);
-	iter_visit(&c->head, sum_visit, &sum);
-	pthread_mutex_unlock(&wlock);
-	sink = sum;
-}
-
+/* The sum with no lock at all, the iterators inlined. */
 static void warm_iter_nolock(void *p)
 {
 	struct warm_ctx *c = p;
@@ -87,41 +121,6 @@ static void warm_iter_nolock(void *p)
 
 	iter_visit(&c->head, sum_visit, &sum);
 	sink = sum;
-}
-
-static void warm_iter_indirect(void *p)
-{
-	struct warm_ctx *c = p;
-	uintptr_t sum = 0;
-
-	iter_visit(&c->head, visit_ptr, &sum);
-	sink = sum;
-}
-
-/*
- * The iterators through a pointer inside an RCU read side, as a lockless
- * walk must be: what the out-of-line form pays beyond this is its own.
- */
-static void warm_iter_indirect_rcu(void *p)
-{
-	struct warm_ctx *c = p;
-	uintptr_t sum = 0;
-
-	rcu_read_lock();
-	iter_visit(&c->head, visit_ptr, &sum);
-	rcu_read_unlock();
-	sink = sum;
-}
-
-static void warm_cas_iter_indirect_rcu(void *p)
-{
-	struct warm_ctx *c = p;
-	unsigned long n = 0;
-
-	rcu_read_lock();
-	iter_visit(&c->head, cas_visit_ptr, &n);
-	rcu_read_unlock();
-	sink = n;
 }
 
 /*
@@ -142,7 +141,7 @@ static const struct llist_nulls_multi_walk sum_walk_escaping = {
 	.fallback = sum_locked_outofline,
 };
 
-static void warm_lockless_inline_escaping(void *p)
+static void warm_sum_inline_escaping(void *p)
 {
 	struct warm_ctx *c = p;
 	uintptr_t sum = 0;
@@ -150,45 +149,6 @@ static void warm_lockless_inline_escaping(void *p)
 	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP,
 					  &sum_walk_escaping, &sum);
 	sink = sum;
-}
-
-/* The same walks with cas_visit(): one compare-and-exchange per entry. */
-static void warm_cas_lockless(void *p)
-{
-	struct warm_ctx *c = p;
-	unsigned long n = 0;
-
-	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &cas_walk, &n);
-	sink = n;
-}
-
-static void warm_cas_lockless_inline(void *p)
-{
-	struct warm_ctx *c = p;
-	unsigned long n = 0;
-
-	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &cas_walk, &n);
-	sink = n;
-}
-
-static void warm_cas_locked(void *p)
-{
-	struct warm_ctx *c = p;
-	unsigned long n = 0;
-
-	pthread_mutex_lock(&wlock);
-	iter_visit(&c->head, cas_visit, &n);
-	pthread_mutex_unlock(&wlock);
-	sink = n;
-}
-
-static void warm_cas_iter_indirect(void *p)
-{
-	struct warm_ctx *c = p;
-	unsigned long n = 0;
-
-	iter_visit(&c->head, cas_visit_ptr, &n);
-	sink = n;
 }
 
 struct warm_variant {
@@ -237,27 +197,25 @@ void bench_warm(void)
 {
 	static const unsigned int sizes[] = { 1, 14, 300 };
 	static const struct warm_variant sum_v[] = {
-		[W_LOCKLESS] = { "lockless walk", warm_lockless },
-		[W_LOCKED] = { "locked: mutex + iterators", warm_locked },
+		[W_LOCKLESS] = { "lockless walk", warm_sum_lockless },
+		[W_LOCKED] = { "locked: mutex + iterators", warm_sum_locked },
 		[W_ITER_PTR] = { "iterators, no lock, visit via ptr",
-				 warm_iter_indirect },
-		[W_INLINE] = { "lockless walk, inline form",
-			       warm_lockless_inline },
+				 warm_sum_iter_ptr },
+		[W_INLINE] = { "lockless walk, inline form", warm_sum_inline },
 		[W_ITER_PTR_RCU] = { "the same under rcu_read_lock()",
-				     warm_iter_indirect_rcu },
+				     warm_sum_iter_ptr_rcu },
 		[W_NOLOCK] = { "iterators, no lock", warm_iter_nolock },
 		[W_ESCAPING] = { "inline form, sum escapes",
-				 warm_lockless_inline_escaping },
+				 warm_sum_inline_escaping },
 	};
 	static const struct warm_variant cas_v[] = {
 		[W_LOCKLESS] = { "lockless walk", warm_cas_lockless },
 		[W_LOCKED] = { "locked: mutex + iterators", warm_cas_locked },
 		[W_ITER_PTR] = { "iterators, no lock, visit via ptr",
-				 warm_cas_iter_indirect },
-		[W_INLINE] = { "lockless walk, inline form",
-			       warm_cas_lockless_inline },
+				 warm_cas_iter_ptr },
+		[W_INLINE] = { "lockless walk, inline form", warm_cas_inline },
 		[W_ITER_PTR_RCU] = { "the same under rcu_read_lock()",
-				     warm_cas_iter_indirect_rcu },
+				     warm_cas_iter_ptr_rcu },
 	};
 	struct warm_ctx c;
 	unsigned int i;
@@ -623,8 +581,8 @@ void bench_layout(void)
 /* icount_walk_one()'s sum, which must not be optimised away. */
 static uintptr_t one_sum;
 
-DEFINE_ICOUNT(walk_lockless, struct warm_ctx, warm_lockless(c))
-DEFINE_ICOUNT(walk_locked, struct warm_ctx, warm_locked(c))
+DEFINE_ICOUNT(walk_lockless, struct warm_ctx, warm_sum_lockless(c))
+DEFINE_ICOUNT(walk_locked, struct warm_ctx, warm_sum_locked(c))
 DEFINE_ICOUNT(walk_iter, struct warm_ctx, warm_iter_nolock(c))
 DEFINE_ICOUNT(walk_one, struct one_head,
 	      one_walk_lockless(c, visit_ptr, &one_sum))
