@@ -406,95 +406,143 @@ static void cpu_name(char *buf, size_t len)
 }
 
 #define SCALE_NR	6
+#define SCALE_GAPS	2
+
+static const unsigned int scale_readers[SCALE_NR] = { 0, 1, 2, 4, 8, 15 };
+static const unsigned int scale_gaps[SCALE_GAPS] = { 0, 1000 };
+
+/* One measurement series per writer pause, reader count and mode. */
+struct scale_results {
+	struct series rd[SCALE_GAPS][SCALE_NR][CONT_NR_MODES];
+	struct series wr[SCALE_GAPS][SCALE_NR][CONT_NR_MODES];
+	unsigned long fallbacks[SCALE_GAPS][SCALE_NR];
+};
+
+/* The whole table: one row per writer pause and reader count. */
+static void scale_print_table(const struct scale_results *res)
+{
+	unsigned int g, n, m;
+
+	printf("    %6s %7s |", "pause", "readers");
+	for (m = 0; m < CONT_NR_MODES; m++)
+		printf(" %21s |", cont_keys[m]);
+	printf("\n    %6s %7s |", "ns", "");
+	for (m = 0; m < CONT_NR_MODES; m++)
+		printf(" %10s %10s |", "walks", "writer");
+	printf("\n");
+	for (g = 0; g < SCALE_GAPS; g++) {
+		for (n = 0; n < SCALE_NR; n++) {
+			printf("    %6u %7u |", scale_gaps[g], scale_readers[n]);
+			for (m = 0; m < CONT_NR_MODES; m++)
+				printf(" %10.1f %10.1f |",
+				       series_median(&res->rd[g][n][m]),
+				       series_median(&res->wr[g][n][m]));
+			printf("\n");
+		}
+	}
+}
+
+/* For each writer pause: the ratios the goals name, at the most readers. */
+static void scale_print_goals(const struct scale_results *res)
+{
+	unsigned int g, n, m, top = SCALE_NR - 1;
+	const struct series *rd;
+	double alone, ratio;
+
+	for (g = 0; g < SCALE_GAPS; g++) {
+		rd = res->rd[g][top];
+		printf("  at %u readers, writer pausing %u ns:\n",
+		       scale_readers[top], scale_gaps[g]);
+		print_ratio("lockless / pthread spinlock", &rd[CONT_LOCKLESS],
+			    &rd[CONT_SPIN], "   (goal on 16 cores: >= 10x)");
+		print_ratio("lockless / bit lock", &rd[CONT_LOCKLESS],
+			    &rd[CONT_BITLOCK], "   (goal on 16 cores: >= 2x)");
+		print_ratio("lockless / rwlock", &rd[CONT_LOCKLESS],
+			    &rd[CONT_RWLOCK], "   (goal on 16 cores: >= 1x)");
+		for (m = 0; m < CONT_NR_MODES; m++) {
+			alone = series_median(&res->wr[g][0][m]);
+			ratio = alone > 0 ?
+				series_median(&res->wr[g][top][m]) / alone : 0;
+			printf("    writer, %-26s %9.1f%%%s\n", cont_keys[m],
+			       ratio * 100, m == CONT_LOCKLESS ?
+			       "   (of its rate alone; goal: >= 50%)" : "");
+		}
+		printf("    lockless walks that fell back, at each reader count:");
+		for (n = 0; n < SCALE_NR; n++)
+			printf(" %lu", res->fallbacks[g][n]);
+		printf("\n");
+	}
+}
+
+static void scale_write_csv(const struct scale_results *res, const char *cpu,
+			    unsigned int cpus)
+{
+	const struct series *rd, *wr;
+	unsigned int g, n, m;
+	FILE *csv = fopen(opts.csv, "w");
+
+	if (!csv) {
+		perror(opts.csv);
+		exit(1);
+	}
+	fprintf(csv, "cpu,cpus,mode,readers,writer_pause_ns,rounds,ms,readers_walks_per_s_median,readers_walks_per_s_min,readers_walks_per_s_max,writer_ops_per_s_median,writer_ops_per_s_min,writer_ops_per_s_max,lockless_fallbacks\n");
+	for (g = 0; g < SCALE_GAPS; g++) {
+		for (n = 0; n < SCALE_NR; n++) {
+			for (m = 0; m < CONT_NR_MODES; m++) {
+				rd = &res->rd[g][n][m];
+				wr = &res->wr[g][n][m];
+				fprintf(csv, "%s,%u,%s,%u,%u,%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%lu\n",
+					cpu, cpus, cont_keys[m],
+					scale_readers[n], scale_gaps[g],
+					opts.reps, opts.ms,
+					series_median(rd) * 1000,
+					series_min(rd) * 1000,
+					series_max(rd) * 1000,
+					series_median(wr) * 1000,
+					series_min(wr) * 1000,
+					series_max(wr) * 1000,
+					m == CONT_LOCKLESS ?
+					res->fallbacks[g][n] : 0);
+			}
+		}
+	}
+	fclose(csv);
+	printf("  CSV: %s\n", opts.csv);
+}
 
 /*
  * The scaling table: every mode at 0 (the writer alone), 1, 2, 4, 8 and 15
  * readers, with the writer flat out and pausing 1 us.  One table on stdout,
- * one CSV row per mode, reader count and pause in opts.csv.
+ * the goals' ratios, and with -o one CSV row per pause, reader count and
+ * mode.
  */
 void bench_scaling(void)
 {
-	static const unsigned int nr_readers[SCALE_NR] = { 0, 1, 2, 4, 8, 15 };
-	static const unsigned int gaps[] = { 0, 1000 };
-	struct series rd[SCALE_NR][CONT_NR_MODES], wr[SCALE_NR][CONT_NR_MODES];
-	unsigned long fallbacks[SCALE_NR];
-	unsigned int cpus = nr_cpus(), g, n, m, top = SCALE_NR - 1;
-	double alone, ratio;
+	struct scale_results *res = calloc(1, sizeof(*res));
+	unsigned int cpus = nr_cpus(), g, n;
 	char cpu[128];
-	FILE *csv = NULL;
 
+	if (!res)
+		exit(1);
 	cpu_name(cpu, sizeof(cpu));
-	if (opts.csv) {
-		csv = fopen(opts.csv, "w");
-		if (!csv) {
-			perror(opts.csv);
-			exit(1);
-		}
-		fprintf(csv, "cpu,cpus,mode,readers,writer_pause_ns,rounds,ms,readers_walks_per_s_median,readers_walks_per_s_min,readers_walks_per_s_max,writer_ops_per_s_median,writer_ops_per_s_min,writer_ops_per_s_max,lockless_fallbacks\n");
-	}
-
 	cont_setup();
 	printf("\n(scaling) %u lists of %u-%u entries, one writer, 0-%u readers, every mode\n",
-	       CONT_LISTS, CONT_MIN, CONT_MAX, nr_readers[top]);
-	printf("    %s, %u CPUs, %u rounds of %u ms; medians, thousands per second\n",
+	       CONT_LISTS, CONT_MIN, CONT_MAX, scale_readers[SCALE_NR - 1]);
+	printf("    %s, %u CPUs, %u rounds of %u ms; medians, thousands per second;\n",
 	       cpu, cpus, opts.reps, opts.ms);
-	if (cpus < nr_readers[top] + 1)
+	printf("    pause: the writer's pause between operations\n");
+	if (cpus < scale_readers[SCALE_NR - 1] + 1)
 		printf("    (fewer CPUs than threads: readers and the writer share CPUs at the larger counts)\n");
-	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
-		gap_ns = gaps[g];
-		for (n = 0; n < SCALE_NR; n++) {
-			fallbacks[n] = 0;
-			cont_series(nr_readers[n], rd[n], wr[n], &fallbacks[n]);
-		}
-		printf("  writer %s\n", gap_ns ? "pausing 1000 ns between operations" :
-		       "running flat out");
-		printf("    %7s |", "readers");
-		for (m = 0; m < CONT_NR_MODES; m++)
-			printf(" %21s |", cont_keys[m]);
-		printf("\n    %7s |", "");
-		for (m = 0; m < CONT_NR_MODES; m++)
-			printf(" %10s %10s |", "walks", "writer");
-		printf("\n");
-		for (n = 0; n < SCALE_NR; n++) {
-			printf("    %7u |", nr_readers[n]);
-			for (m = 0; m < CONT_NR_MODES; m++)
-				printf(" %10.1f %10.1f |", series_median(&rd[n][m]),
-				       series_median(&wr[n][m]));
-			printf("\n");
-			for (m = 0; csv && m < CONT_NR_MODES; m++)
-				fprintf(csv, "%s,%u,%s,%u,%u,%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%lu\n",
-					cpu, cpus, cont_keys[m], nr_readers[n],
-					gap_ns, opts.reps, opts.ms,
-					series_median(&rd[n][m]) * 1000,
-					series_min(&rd[n][m]) * 1000,
-					series_max(&rd[n][m]) * 1000,
-					series_median(&wr[n][m]) * 1000,
-					series_min(&wr[n][m]) * 1000,
-					series_max(&wr[n][m]) * 1000,
-					m == CONT_LOCKLESS ? fallbacks[n] : 0);
-		}
-		printf("    at %u readers:\n", nr_readers[top]);
-		print_ratio("lockless / pthread spinlock", &rd[top][CONT_LOCKLESS],
-			    &rd[top][CONT_SPIN], "   (goal on 16 cores: >= 10x)");
-		print_ratio("lockless / bit lock", &rd[top][CONT_LOCKLESS],
-			    &rd[top][CONT_BITLOCK], "   (goal on 16 cores: >= 2x)");
-		print_ratio("lockless / rwlock", &rd[top][CONT_LOCKLESS],
-			    &rd[top][CONT_RWLOCK], "   (goal on 16 cores: >= 1x)");
-		for (m = 0; m < CONT_NR_MODES; m++) {
-			alone = series_median(&wr[0][m]);
-			ratio = alone > 0 ? series_median(&wr[top][m]) / alone : 0;
-			printf("    %-34s %9.1f%%%s\n", cont_keys[m], ratio * 100,
-			       m == CONT_LOCKLESS ?
-			       "   (writer's rate against its rate alone; goal: >= 50%)" : "");
-		}
-		printf("    lockless walks that fell back, all counts: ");
+	for (g = 0; g < SCALE_GAPS; g++) {
+		gap_ns = scale_gaps[g];
 		for (n = 0; n < SCALE_NR; n++)
-			printf("%s%lu", n ? " " : "", fallbacks[n]);
-		printf("\n");
+			cont_series(scale_readers[n], res->rd[g][n],
+				    res->wr[g][n], &res->fallbacks[g][n]);
 	}
 	cont_teardown();
-	if (csv) {
-		fclose(csv);
-		printf("  CSV: %s\n", opts.csv);
-	}
+	scale_print_table(res);
+	scale_print_goals(res);
+	if (opts.csv)
+		scale_write_csv(res, cpu, cpus);
+	free(res);
 }

@@ -52,15 +52,15 @@ struct warm_ctx {
 };
 
 /*
- * DEFINE_WARM_WALKS(name, type, visit, ptr): the walks bench_warm() times
- * for one visitor, whose state is a @type starting at 0: the lockless walk
- * out of line and inline (name_walk, see DEFINE_VISITOR_WALK()), the locked
- * walk (the mutex and the iterators, @visit inline), and the iterators
- * calling @visit through @ptr, which the compiler cannot see through,
- * without and within an RCU read side (what the out-of-line walk pays
- * beyond the latter is its own).
+ * DEFINE_WARM_WALKS(name, type, ptr): the walks bench_warm() times for the
+ * visitor of name_walk and name_locked() (see DEFINE_VISITOR_WALK()), whose
+ * state is a @type starting at 0: the lockless walk out of line and inline,
+ * the locked walk (the mutex and the iterators, the visitor inline), and
+ * the iterators calling the visitor through @ptr, which the compiler cannot
+ * see through, without and within an RCU read side (what the out-of-line
+ * walk pays beyond the latter is its own).
  */
-#define DEFINE_WARM_WALKS(name, type, visit, ptr)			\
+#define DEFINE_WARM_WALKS(name, type, ptr)				\
 static void warm_##name##_lockless(void *p)				\
 {									\
 	struct warm_ctx *c = p;						\
@@ -109,9 +109,9 @@ static void warm_##name##_iter_ptr_rcu(void *p)				\
 	sink = st;							\
 }
 
-DEFINE_WARM_WALKS(sum, uintptr_t, sum_visit, visit_ptr)
+DEFINE_WARM_WALKS(sum, uintptr_t, visit_ptr)
 /* cas_visit(): one compare-and-exchange per entry. */
-DEFINE_WARM_WALKS(cas, unsigned long, cas_visit, cas_visit_ptr)
+DEFINE_WARM_WALKS(cas, unsigned long, cas_visit_ptr)
 
 /* The sum with no lock at all, the iterators inlined. */
 static void warm_iter_nolock(void *p)
@@ -160,8 +160,10 @@ struct warm_variant {
  * The variants of one visitor, in this order: lockless, locked, iterators
  * via a pointer, inline form, then any others.
  */
-enum { W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_ITER_PTR_RCU, W_NOLOCK,
-       W_ESCAPING };
+enum {
+	W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_ITER_PTR_RCU, W_NOLOCK,
+	W_ESCAPING
+};
 
 static void warm_run(const char *what, const struct warm_variant *v,
 		     unsigned int nr, struct warm_ctx *c, unsigned int size)
