@@ -59,6 +59,32 @@ build_userspace() {
 	make -s -C "$USERSPACE_SRC" O="$USERSPACE" -j"$JOBS" "$@"
 }
 
+# run_tsan LOG CMD...: run a ThreadSanitizer build, its output shown and in
+# LOG.  Any report fails it: TSan halts at the first with an exit status of
+# its own, and a report in LOG fails it whatever the status.  TSan's shadow
+# layout and a kernel with more mmap randomness can disagree; then it runs
+# again with ASLR off.
+run_tsan() {
+	local log=$1 rc=0
+	shift
+	export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+	if ! "$@" 2>&1 | tee "$log"; then
+		rc=${PIPESTATUS[0]}
+	fi
+	if [ "$rc" -ne 0 ] && grep -q 'unexpected memory mapping' "$log"; then
+		log "ThreadSanitizer cannot map its shadow memory; retrying with ASLR off"
+		rc=0
+		if ! setarch "$(uname -m)" -R "$@" 2>&1 | tee "$log"; then
+			rc=${PIPESTATUS[0]}
+		fi
+	fi
+	if grep -q 'ThreadSanitizer' "$log"; then
+		log "ThreadSanitizer reported (see $log)"
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+	return "$rc"
+}
+
 # is_kvm_patch COMMIT: true if COMMIT (in build/linux) touches KVM x86 or
 # its selftests.
 is_kvm_patch() {

@@ -45,18 +45,8 @@ run)
 	tail -8 "$out/stress-w2-r14.log"
 	"$BIN/stress" -w 6 -r 10 30 >"$out/stress-w6-r10.log" 2>&1 || status=1
 	tail -8 "$out/stress-w6-r10.log"
-	# Any report fails the run: halt at the first, with an exit status of
-	# its own.  TSan's shadow may not map with full ASLR: retry without.
-	export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
-	rc=0
-	"$BIN/stress-tsan" -w 2 -r 6 30 >"$out/stress-tsan-8.log" 2>&1 || rc=$?
-	if [ $rc -ne 0 ] && grep -q 'unexpected memory mapping' "$out/stress-tsan-8.log"; then
-		rc=0
-		setarch "$(uname -m)" -R "$BIN/stress-tsan" -w 2 -r 6 30 \
-			>"$out/stress-tsan-8.log" 2>&1 || rc=$?
-	fi
-	[ $rc -eq 0 ] || status=1
-	tail -8 "$out/stress-tsan-8.log"
+	run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 ||
+		status=1
 	[ $status -eq 0 ] && log "cores: every stress run passed" ||
 		log "cores: a stress run FAILED (logs in $out)"
 	exit $status

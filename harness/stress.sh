@@ -28,21 +28,9 @@ status=0
 log "stress: $secs s"
 run stress "$OUT/stress" "$secs" || { log "stress FAILED (exit $?)"; status=1; }
 
-# Any report fails the run: halt at the first, with an exit status of its own.
-export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 log "stress under ThreadSanitizer: $secs s"
 rc=0
-run stress-tsan "$OUT/stress-tsan" "$secs" || rc=$?
-if [ $rc -ne 0 ] && grep -q 'unexpected memory mapping' "$LOGS/stress-tsan.log"; then
-	# TSan's shadow layout and a kernel with more mmap randomness disagree.
-	log "ThreadSanitizer cannot map its shadow memory; retrying with ASLR off"
-	rc=0
-	run stress-tsan setarch "$(uname -m)" -R "$OUT/stress-tsan" "$secs" || rc=$?
-fi
-if grep -q 'ThreadSanitizer' "$LOGS/stress-tsan.log"; then
-	log "stress-tsan: ThreadSanitizer reported (see $LOGS/stress-tsan.log)"
-	[ $rc -ne 0 ] || rc=1
-fi
+run_tsan "$LOGS/stress-tsan.log" "$OUT/stress-tsan" "$secs" || rc=$?
 [ $rc -eq 0 ] || { log "stress-tsan FAILED (exit $rc)"; status=1; }
 
 [ $status -eq 0 ] && log "stress: both runs passed"

@@ -191,20 +191,19 @@ void one_empty(struct one_head *head)
 
 /* ------------------------------------------------------------------- main */
 
+/* on_request: run only when named, as it takes minutes. */
 static const struct {
 	const char *name;
 	void (*run)(void);
+	bool on_request;
 } benches[] = {
-	{ "warm", bench_warm },
-	{ "cold", bench_cold },
-	{ "layout", bench_layout },
-	{ "contention", bench_contention },
-	{ "update", bench_update },
-	{ "scaling", bench_scaling },
+	{ .name = "warm", .run = bench_warm },
+	{ .name = "cold", .run = bench_cold },
+	{ .name = "layout", .run = bench_layout },
+	{ .name = "contention", .run = bench_contention },
+	{ .name = "update", .run = bench_update },
+	{ .name = "scaling", .run = bench_scaling, .on_request = true },
 };
-
-/* Run only when named: it takes minutes. */
-#define NOT_BY_DEFAULT	"scaling"
 
 /* Other load on the machine makes every number here noisier: say so. */
 static void print_loadavg(void)
@@ -302,7 +301,7 @@ int main(int argc, char **argv)
 	       LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP), __VERSION__);
 	print_loadavg();
 	for (i = 0; i < ARRAY_SIZE(benches); i++)
-		if (run[i] || (!any && strcmp(benches[i].name, NOT_BY_DEFAULT)))
+		if (run[i] || (!any && !benches[i].on_request))
 			benches[i].run();
 	rcu_unregister_thread();
 	return 0;

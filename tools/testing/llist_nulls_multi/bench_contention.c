@@ -287,9 +287,29 @@ static void cont_series(unsigned int nr_readers, struct series *rd,
 	}
 }
 
+/*
+ * Lockless readers' walks against those of each other mode, each ratio
+ * followed by @goal[mode] if there is one.
+ */
+static void print_lockless_ratios(const struct series *rd,
+				  const char *const goal[CONT_NR_MODES])
+{
+	char what[64];
+	unsigned int m;
+
+	for (m = CONT_LOCKLESS + 1; m < CONT_NR_MODES; m++) {
+		snprintf(what, sizeof(what), "lockless / %s", cont_keys[m]);
+		print_ratio(what, &rd[CONT_LOCKLESS], &rd[m],
+			    goal[m] ? goal[m] : "");
+	}
+}
+
 /* Every mode with @nr_readers readers and the writer's gap_ns: the report. */
 static void cont_measure(unsigned int nr_readers)
 {
+	static const char *const contention_goals[CONT_NR_MODES] = {
+		[CONT_SPIN] = "   (goal: >= 3x on 2 cores)",
+	};
 	struct series rd[CONT_NR_MODES], wr[CONT_NR_MODES];
 	unsigned long fallbacks = 0;
 	unsigned int m;
@@ -304,12 +324,7 @@ static void cont_measure(unsigned int nr_readers)
 	print_header();
 	for (m = 0; m < CONT_NR_MODES; m++)
 		print_series(&rd[m], "k/s");
-	print_ratio("lockless / pthread spinlock", &rd[CONT_LOCKLESS],
-		    &rd[CONT_SPIN], "   (goal: >= 3x on 2 cores)");
-	print_ratio("lockless / rwlock", &rd[CONT_LOCKLESS], &rd[CONT_RWLOCK],
-		    "");
-	print_ratio("lockless / bit lock", &rd[CONT_LOCKLESS],
-		    &rd[CONT_BITLOCK], "");
+	print_lockless_ratios(rd, contention_goals);
 	printf("   writer's operations, thousands per second\n");
 	print_header();
 	for (m = 0; m < CONT_NR_MODES; m++)
@@ -445,6 +460,11 @@ static void scale_print_table(const struct scale_results *res)
 /* For each writer pause: the ratios the goals name, at the most readers. */
 static void scale_print_goals(const struct scale_results *res)
 {
+	static const char *const scaling_goals[CONT_NR_MODES] = {
+		[CONT_SPIN] = "   (goal on 16 cores: >= 10x)",
+		[CONT_RWLOCK] = "   (goal on 16 cores: >= 1x)",
+		[CONT_BITLOCK] = "   (goal on 16 cores: >= 2x)",
+	};
 	unsigned int g, n, m, top = SCALE_NR - 1;
 	const struct series *rd;
 	double alone, ratio;
@@ -453,12 +473,7 @@ static void scale_print_goals(const struct scale_results *res)
 		rd = res->rd[g][top];
 		printf("  at %u readers, writer pausing %u ns:\n",
 		       scale_readers[top], scale_gaps[g]);
-		print_ratio("lockless / pthread spinlock", &rd[CONT_LOCKLESS],
-			    &rd[CONT_SPIN], "   (goal on 16 cores: >= 10x)");
-		print_ratio("lockless / bit lock", &rd[CONT_LOCKLESS],
-			    &rd[CONT_BITLOCK], "   (goal on 16 cores: >= 2x)");
-		print_ratio("lockless / rwlock", &rd[CONT_LOCKLESS],
-			    &rd[CONT_RWLOCK], "   (goal on 16 cores: >= 1x)");
+		print_lockless_ratios(rd, scaling_goals);
 		for (m = 0; m < CONT_NR_MODES; m++) {
 			alone = series_median(&res->wr[g][0][m]);
 			ratio = alone > 0 ?

@@ -162,14 +162,14 @@ struct warm_variant {
  */
 enum {
 	W_LOCKLESS, W_LOCKED, W_ITER_PTR, W_INLINE, W_ITER_PTR_RCU, W_NOLOCK,
-	W_ESCAPING
+	W_ESCAPING, W_NR
 };
 
 static void warm_run(const char *what, const struct warm_variant *v,
 		     unsigned int nr, struct warm_ctx *c, unsigned int size)
 {
-	struct series s[8];
-	unsigned long loops[8];
+	struct series s[W_NR];
+	unsigned long loops[W_NR];
 	unsigned int j, r;
 
 	for (j = 0; j < nr; j++) {
