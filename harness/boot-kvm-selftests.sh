@@ -53,13 +53,15 @@ mount -t debugfs debugfs /sys/kernel/debug
 echo "@@@ BOOTED \$(uname -r) npt=\$(cat /sys/module/kvm_amd/parameters/npt) tdp_mmu=\$(cat /sys/module/kvm/parameters/tdp_mmu) lockless_aging=\$(cat /sys/module/kvm/parameters/lockless_aging 2>/dev/null || echo none)"
 [ -c /dev/kvm ] || echo "@@@ NO-KVM"
 cd /tests
+n=0
 while read -r prog args; do
+	n=\$((n + 1))
 	s=\$(date +%s)
 	timeout $per_test ./\$prog \$args </dev/null >/tmp/out 2>&1
 	rc=\$?
 	e=\$(date +%s)
 	sed "s|^|[\$prog] |" /tmp/out | tail -n 40
-	echo "@@@ RESULT \$prog rc=\$rc secs=\$((e - s))"
+	echo "@@@ RESULT \$n \$prog rc=\$rc secs=\$((e - s))"
 done <run.list
 for n in pte_list_desc kvm_rmap_node kvm_parent_pte_node; do
 	d=/sys/kernel/slab/\$n
@@ -90,8 +92,10 @@ if grep -q '@@@ BOOTED' "$log" && ! grep -q '@@@ BOOTED.* npt=N tdp_mmu=N' "$log
 	bad=1
 fi
 grep -q '@@@ NO-KVM' "$log" && { echo "$label: no /dev/kvm in the guest" >&2; bad=1; }
+n=0
 while read -r prog _; do
-	line=$(grep -a "@@@ RESULT $prog " "$log" | tail -n 1)
+	n=$((n + 1))
+	line=$(grep -a "@@@ RESULT $n $prog " "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		res=MISSING secs=-
 	else

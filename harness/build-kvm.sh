@@ -27,6 +27,8 @@ apt_need "${BUILD_DEPS[@]}"
 RECIPE=(-e KVM -e KVM_INTEL -e KVM_AMD -e USERFAULTFD -e IDLE_PAGE_TRACKING
 	-e TRANSPARENT_HUGEPAGE -e HUGETLBFS -e DEBUG_KERNEL -e KVM_WERROR
 	-e PANIC_ON_OOPS -e BUG_ON_DATA_CORRUPTION
+	-e EXPERT -e KVM_PROVE_MMU -e FAULT_INJECTION -e FAULT_INJECTION_DEBUG_FS
+	-e DEBUG_PAGEALLOC -d DEBUG_PAGEALLOC_ENABLE_DEFAULT
 	-d DEBUG_INFO -d DEBUG_INFO_DWARF5 -d DEBUG_INFO_DWARF4
 	-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -e DEBUG_INFO_NONE
 	-d DRM -d SOUND -d WLAN -d WIRELESS -d CFG80211 -d USB_SUPPORT
@@ -35,7 +37,7 @@ RECIPE=(-e KVM -e KVM_INTEL -e KVM_AMD -e USERFAULTFD -e IDLE_PAGE_TRACKING
 	-d MEDIA_SUPPORT -d ATA -d SCSI -d MD -d IPV6 -d WIRELESS_EXT)
 case $variant in
 '') ;;
-kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e SLUB_RCU_DEBUG
+kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG
 		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU) ;;
 kcsan) RECIPE+=(-e KCSAN -d KCSAN_STRICT) ;;
 *) die "unknown variant '$variant' (kasan, kcsan)" ;;
@@ -50,7 +52,8 @@ if [ "$(cat "$out/.recipe" 2>/dev/null)" != "${RECIPE[*]}" ]; then
 	log "configuring $which: KVM, KVM_AMD, KVM_INTEL, fewer drivers"
 	"$tree/scripts/config" --file "$out/.config" "${RECIPE[@]}"
 	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >/dev/null
-	for o in KVM KVM_INTEL KVM_AMD ${variant:+${variant^^}}; do
+	for o in KVM KVM_INTEL KVM_AMD KVM_PROVE_MMU FAULT_INJECTION_DEBUG_FS \
+		${variant:+${variant^^}}; do
 		grep -q "^CONFIG_$o=y" "$out/.config" || die "$which: CONFIG_$o did not stick"
 	done
 	echo "${RECIPE[*]}" >"$out/.recipe"

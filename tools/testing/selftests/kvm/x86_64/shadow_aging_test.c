@@ -40,6 +40,16 @@
  * fell back.  On a kernel without the parameter it runs the rounds as they
  * come (-m stock).  Needs shadow paging (kvm_amd.npt=0 or kvm_intel.ept=0)
  * and root (page_idle, pagemap).
+ *
+ * With -i PCT (kernels with CONFIG_KVM_PROVE_MMU and fault injection) the
+ * lockless rounds force the races the walk must survive, through the
+ * fail_lockless_age fault attribute, enabled for this thread only, firing
+ * at PCT % of its checks: the visitor is handed the neighbouring SPTE of
+ * the same shadow page (another gfn's: it must be refused), waits between
+ * checking an SPTE and clearing it while vCPU 1 and the zaps change rmaps
+ * and free shadow pages, and walks end as if out of passes.  The test then
+ * asserts that walks were retried, foreign SPTEs refused and ranges aged
+ * under the lock, and still that every written page reads young.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -342,9 +352,42 @@ static void report(struct mode_times *m)
 		p[m->n - 1] * 1e6, m->churns / m->secs);
 }
 
+#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
+
+static void write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "writing '%s' to %s: %s", val, path, strerror(errno));
+	close(fd);
+}
+
+/*
+ * Force races on this thread's lockless aging walks, at @pct % of the
+ * checks (0: none): foreign SPTEs (1), a delay before clearing (2), a
+ * fallback as if out of passes (4).
+ */
+static void inject(int pct)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", pct);
+	write_str(FAIL_ATTR "probability", buf);
+	write_str(FAIL_ATTR "interval", "1");
+	write_str(FAIL_ATTR "times", "-1");
+	write_str(FAIL_ATTR "verbose", "0");
+	write_str(FAIL_ATTR "task-filter", "Y");
+	write_str(FAIL_ATTR "delay_us", "500");
+	write_str(FAIL_ATTR "modes", pct ? "7" : "0");
+	write_str("/proc/thread-self/make-it-fail", pct ? "1" : "0");
+}
+
 static void help(const char *name)
 {
-	printf("usage: %s [-r rounds] [-m both|on|off|stock] [-z ms, 0: no zaps]\n", name);
+	printf("usage: %s [-r rounds] [-m both|on|off|stock] [-z ms, 0: no zaps] [-i percent]\n",
+	       name);
 	exit(KSFT_SKIP);
 }
 
@@ -358,14 +401,15 @@ int main(int argc, char *argv[])
 	pthread_t threads[3];
 	struct kvm_vcpu *vcpus[2];
 	uint64_t walks = 0, walks_half, retries, fallbacks, max_passes, churns;
-	int lockless_passes = 0;
+	uint64_t foreign, fallbacks_half = 0;
+	int lockless_passes = 0, inject_pct = 0;
 	bool zapping = false;
 	double t0;
 	struct kvm_vm *vm;
 	uint8_t *data;
 	bool has_param, was_lockless = true;
 
-	while ((opt = getopt(argc, argv, "hr:m:z:")) != -1) {
+	while ((opt = getopt(argc, argv, "hr:m:z:i:")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi_positive("Rounds", optarg);
@@ -376,6 +420,10 @@ int main(int argc, char *argv[])
 			break;
 		case 'z':
 			zap_ms = atoi_non_negative("Zap interval", optarg);
+			break;
+		case 'i':
+			inject_pct = atoi_positive("Injection percentage", optarg);
+			TEST_ASSERT(inject_pct <= 100, "-i takes a percentage");
 			break;
 		default:
 			help(argv[0]);
@@ -396,6 +444,8 @@ int main(int argc, char *argv[])
 		mode = has_param ? "both" : "stock";
 	TEST_ASSERT(!strcmp(mode, "stock") || has_param,
 		    "-m %s needs " LOCKLESS_PARAM, mode);
+	__TEST_REQUIRE(!inject_pct || access(FAIL_ATTR "modes", W_OK) == 0,
+		       "-i needs " FAIL_ATTR " (CONFIG_KVM_PROVE_MMU, CONFIG_FAULT_INJECTION_DEBUG_FS)");
 
 	vm = vm_create_with_vcpus(2, guest_code, vcpus);
 	data = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
@@ -470,9 +520,13 @@ int main(int argc, char *argv[])
 			m = &modes[1];
 		if (m != &modes[2])
 			set_lockless(m == &modes[0]);
+		if (inject_pct)
+			inject(m == &modes[0] ? inject_pct : 0);
 		if (r == rounds / 2 + 1) {
-			if (has_param)
+			if (has_param) {
 				walks = vm_get_stat(vm, "lockless_age_walks");
+				fallbacks_half = vm_get_stat(vm, "lockless_age_fallbacks");
+			}
 			lockless_passes = modes[0].n;
 			if (zap_ms)
 				pthread_create(&threads[2], NULL, zap_thread, vm);
@@ -522,6 +576,8 @@ int main(int argc, char *argv[])
 		if (r == 1)
 			pr_info("round 1: %d pages young, %d idle\n", young, idle);
 	}
+	if (inject_pct)
+		inject(0);
 	churns = READ_ONCE(gs->churns);
 	WRITE_ONCE(gs->stop, 1);
 	WRITE_ONCE(gs->round, 0);
@@ -550,15 +606,27 @@ int main(int argc, char *argv[])
 		retries = vm_get_stat(vm, "lockless_age_retries");
 		fallbacks = vm_get_stat(vm, "lockless_age_fallbacks");
 		max_passes = vm_get_stat(vm, "max_lockless_age_passes");
-		pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back (%.2f per 1000 walks), at most %lu passes\n",
-			walks, retries, fallbacks,
-			walks ? fallbacks * 1000.0 / walks : 0.0, max_passes);
+		foreign = vm_get_stat(vm, "lockless_age_foreign");
+		pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
+			walks, retries, fallbacks, foreign, max_passes);
+		pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
+			walks ? retries * 1000.0 / walks : 0.0,
+			walks ? fallbacks * 1000.0 / walks : 0.0,
+			walks ? foreign * 1000.0 / walks : 0.0,
+			inject_pct ? " (races injected)" : "");
 		pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
 			vm_get_stat(vm, "max_mmu_deferred_free_pages"));
-		/* The first half's rmaps: at least one per page and pass. */
-		TEST_ASSERT(walks_half >= (uint64_t)lockless_passes * NPAGES,
-			    "%d lockless aging passes over %d pages, but only %lu rmap walks without mmu_lock",
-			    lockless_passes, NPAGES, walks_half);
+		/*
+		 * The first half's rmaps: at least one per page and pass, walked
+		 * or, where a race was injected, handed to the locked path.
+		 */
+		TEST_ASSERT(walks_half + fallbacks_half >= (uint64_t)lockless_passes * NPAGES,
+			    "%d lockless aging passes over %d pages, but only %lu rmap walks without mmu_lock and %lu fallbacks",
+			    lockless_passes, NPAGES, walks_half, fallbacks_half);
+		/* Every injected race reached the path that handles it. */
+		TEST_ASSERT(!inject_pct || (retries && foreign && fallbacks),
+			    "races injected, but %lu extra passes, %lu foreign SPTEs refused, %lu fallbacks",
+			    retries, foreign, fallbacks);
 		set_lockless(was_lockless);
 	}
 

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * shadow_zap_rcu_test: zapped shadow pages are freed after an RCU grace
+ * period, in bounded batches, and never after their VM.
+ *
+ * 1. Zap every page of a VM with many shadow pages.  The guest maps one page
+ *    from each of -n page tables (default 10240, one per 2 MiB of guest
+ *    virtual space) and reads through each, so that under shadow paging the
+ *    VM holds a shadow page per table.  Deleting a memslot then zaps them
+ *    all in one commit.  The test prints how long the deletion took, how
+ *    many pages waited for their grace period at most, and, from the VM's
+ *    debugfs (CONFIG_KVM_PROVE_MMU), the most pages one RCU callback freed
+ *    and its time; it asserts that the pages all went, and that no callback
+ *    freed more than the batch KVM promises.
+ *
+ * 2. Destroy VMs whose zapped pages are still waiting for their grace
+ *    period, after clearing the peak-of-waiting-pages stat through debugfs
+ *    as root may.  A vCPU runs, every shadow page but its roots is zapped
+ *    (a memslot deletion), its roots go too (KVM_SET_SREGS resets its MMU),
+ *    the stat is cleared and the VM destroyed at once, with no shadow page
+ *    left to zap.  Teardown must still wait for the callbacks, which touch
+ *    the VM: if it does not, they write to a freed struct kvm (an oops with
+ *    debug_pagealloc=on, a KASAN report under KASAN).
+ *
+ * Needs shadow paging (kvm_amd.npt=0 or kvm_intel.ept=0) and root (debugfs).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+
+#define DATA_SLOT	10
+#define DATA_GPA	0x10000000ULL
+#define GVA_BASE	0x40000000ULL
+#define DEFAULT_TABLES	10240
+/* KVM_MMU_FREE_BATCH in arch/x86/kvm/mmu/mmu.c */
+#define FREE_BATCH	64
+#define DEFAULT_VMS	10
+
+static int nr_tables = DEFAULT_TABLES;
+
+static void guest_code(void)
+{
+	int i;
+
+	for (i = 0; i < nr_tables; i++)
+		READ_ONCE(*(uint64_t *)(GVA_BASE + (uint64_t)i * PG_SIZE_2M));
+	GUEST_DONE();
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The VM's own debugfs directory: /sys/kernel/debug/kvm/PID-FD/. */
+static void vm_debugfs(struct kvm_vm *vm, const char *file, char *path, size_t len)
+{
+	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), vm->fd, file);
+}
+
+static bool read_vm_debugfs(struct kvm_vm *vm, const char *file, uint64_t *val)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	vm_debugfs(vm, file, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%lu", val) == 1;
+	fclose(f);
+	return ok;
+}
+
+static void write_vm_debugfs(struct kvm_vm *vm, const char *file, const char *val)
+{
+	char path[128];
+	int fd;
+
+	vm_debugfs(vm, file, path, sizeof(path));
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "writing %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* A VM whose vCPU has read through @tables guest page tables. */
+static struct kvm_vm *build_vm(struct kvm_vcpu **vcpu, int tables)
+{
+	struct kvm_vm *vm;
+	struct ucall uc;
+	int i;
+
+	nr_tables = tables;
+	vm = __vm_create_with_one_vcpu(vcpu, tables + tables / 512 + 64, guest_code);
+	sync_global_to_guest(vm, nr_tables);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, DATA_GPA, DATA_SLOT, 1, 0);
+	for (i = 0; i < tables; i++)
+		virt_pg_map(vm, GVA_BASE + (uint64_t)i * PG_SIZE_2M, DATA_GPA);
+	vcpu_run(*vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(*vcpu, KVM_EXIT_IO);
+	if (get_ucall(*vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == UCALL_DONE, "unexpected ucall %lu", uc.cmd);
+	return vm;
+}
+
+/* Wait up to 30 s for the VM's zapped pages to be freed. */
+static double wait_freed(struct kvm_vm *vm)
+{
+	double t0 = now();
+
+	while (vm_get_stat(vm, "mmu_deferred_free_pages")) {
+		TEST_ASSERT(now() - t0 < 30, "%lu zapped shadow pages still not freed after 30 s",
+			    vm_get_stat(vm, "mmu_deferred_free_pages"));
+		usleep(1000);
+	}
+	return now() - t0;
+}
+
+static void zap_all(int tables)
+{
+	uint64_t zapped, waiting, batch_pages, batch_ns;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	double t0, del, freed;
+	bool prove;
+
+	t0 = now();
+	vm = build_vm(&vcpu, tables);
+	pr_info("built: %d guest page tables read through in %.1f s\n", tables, now() - t0);
+
+	zapped = vm_get_stat(vm, "mmu_shadow_zapped");
+	t0 = now();
+	vm_mem_region_delete(vm, DATA_SLOT);
+	del = now() - t0;
+	freed = wait_freed(vm);
+	zapped = vm_get_stat(vm, "mmu_shadow_zapped") - zapped;
+	waiting = vm_get_stat(vm, "max_mmu_deferred_free_pages");
+	prove = read_vm_debugfs(vm, "mmu_free_batch_max_pages", &batch_pages) &&
+		read_vm_debugfs(vm, "mmu_free_batch_max_ns", &batch_ns);
+	pr_info("zap of every page: %lu shadow pages zapped, memslot deleted in %.1f ms, all freed %.1f ms later; at most %lu pages (%lu KiB) waiting\n",
+		zapped, del * 1e3, freed * 1e3, waiting, waiting * 8);
+	TEST_ASSERT(zapped >= (uint64_t)tables,
+		    "%d guest page tables, but only %lu shadow pages zapped", tables, zapped);
+	TEST_ASSERT(waiting >= (uint64_t)tables,
+		    "%lu shadow pages zapped at once, but at most %lu waited", zapped, waiting);
+	if (prove) {
+		pr_info("longest RCU callback: %lu pages freed, %.1f us; no callback frees more than %d\n",
+			batch_pages, batch_ns / 1e3, FREE_BATCH);
+		TEST_ASSERT(batch_pages >= 1 && batch_pages <= FREE_BATCH,
+			    "an RCU callback freed %lu zapped shadow pages, more than %d",
+			    batch_pages, FREE_BATCH);
+	} else {
+		pr_info("no mmu_free_batch_max_pages in the VM's debugfs (CONFIG_KVM_PROVE_MMU): callback sizes not checked\n");
+	}
+	kvm_vm_free(vm);
+}
+
+/* Destroy a VM with frees in flight, its peak-waiting stat cleared. */
+static void destroy_while_freeing(int round)
+{
+	struct kvm_sregs sregs;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t waiting;
+
+	vm = build_vm(&vcpu, 64);
+	vm_mem_region_delete(vm, DATA_SLOT);
+	/* The vCPU's roots: a changed CR4.PGE resets its MMU, freeing them. */
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs.cr4 ^= X86_CR4_PGE;
+	vcpu_sregs_set(vcpu, &sregs);
+	waiting = vm_get_stat(vm, "mmu_deferred_free_pages");
+	write_vm_debugfs(vm, "max_mmu_deferred_free_pages", "0");
+	TEST_ASSERT(!vm_get_stat(vm, "max_mmu_deferred_free_pages"),
+		    "max_mmu_deferred_free_pages not cleared");
+	kvm_vm_free(vm);
+	if (round == 0)
+		pr_info("teardown: VM destroyed with %lu zapped pages waiting and the peak stat cleared\n",
+			waiting);
+}
+
+int main(int argc, char *argv[])
+{
+	int opt, tables = DEFAULT_TABLES, vms = DEFAULT_VMS, i;
+
+	while ((opt = getopt(argc, argv, "hn:v:")) != -1) {
+		switch (opt) {
+		case 'n':
+			tables = atoi_positive("Page tables", optarg);
+			break;
+		case 'v':
+			vms = atoi_non_negative("VMs to destroy", optarg);
+			break;
+		default:
+			printf("usage: %s [-n guest page tables] [-v VMs to destroy while freeing]\n",
+			       argv[0]);
+			exit(KSFT_SKIP);
+		}
+	}
+	TEST_REQUIRE(!kvm_is_tdp_enabled());
+	__TEST_REQUIRE(access("/sys/kernel/debug/kvm", R_OK) == 0, "no debugfs");
+
+	zap_all(tables);
+	for (i = 0; i < vms; i++)
+		destroy_while_freeing(i);
+	pr_info("teardown: %d VMs destroyed while their zapped pages waited\n", vms);
+	return 0;
+}
