@@ -10,7 +10,7 @@
 # guest did not finish.
 # Environment: QEMU_ACCEL (default tcg,thread=single; tcg,thread=multi runs
 # the two vCPUs on two host threads), BOOT_APPEND (more kernel parameters,
-# e.g. kvm.lockless_aging=0).
+# e.g. kvm.lockless_aging=0), OUT_TAIL (lines of each test's output kept, 40).
 . "$(dirname "$0")/common.sh"
 
 kernel=${1:?usage: boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]}
@@ -60,7 +60,7 @@ while read -r prog args; do
 	timeout $per_test ./\$prog \$args </dev/null >/tmp/out 2>&1
 	rc=\$?
 	e=\$(date +%s)
-	sed "s|^|[\$prog] |" /tmp/out | tail -n 40
+	sed "s|^|[\$prog] |" /tmp/out | tail -n ${OUT_TAIL:-40}
 	echo "@@@ RESULT \$n \$prog rc=\$rc secs=\$((e - s))"
 done <run.list
 for n in pte_list_desc kvm_rmap_node kvm_parent_pte_node; do

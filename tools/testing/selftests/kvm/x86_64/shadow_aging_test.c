@@ -45,11 +45,13 @@
  * lockless rounds force the races the walk must survive, through the
  * fail_lockless_age fault attribute, enabled for this thread only, firing
  * at PCT % of its checks: the visitor is handed the neighbouring SPTE of
- * the same shadow page (another gfn's: it must be refused), waits between
- * checking an SPTE and clearing it while vCPU 1 and the zaps change rmaps
- * and free shadow pages, and walks end as if out of passes.  The test then
- * asserts that walks were retried, foreign SPTEs refused and ranges aged
- * under the lock, and still that every written page reads young.
+ * the same shadow page (another gfn's: it must be refused); in the first
+ * half walks end as if out of passes; in the second, where memslot zaps
+ * run, the visitor waits before reading an SPTE and before clearing it,
+ * while vCPU 1 changes rmaps, and the entry's shadow page and the whole
+ * rmap are zapped under the walk and its nodes reused by another list.
+ * The test then asserts that walks were retried, foreign SPTEs refused and
+ * ranges aged under the lock, and the rounds' checks as usual.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -364,12 +366,14 @@ static void write_str(const char *path, const char *val)
 	close(fd);
 }
 
-/*
- * Force races on this thread's lockless aging walks, at @pct % of the
- * checks (0: none): foreign SPTEs (1), a delay before clearing (2), a
- * fallback as if out of passes (4).
- */
-static void inject(int pct)
+/* fail_lockless_age's modes (arch/x86/kvm/mmu/mmu.c) */
+#define FAULT_FOREIGN	0x1	/* the neighbouring SPTE first */
+#define FAULT_DELAY	0x2	/* wait before reading, before clearing */
+#define FAULT_PASSES	0x4	/* end the walk as if out of passes */
+#define FAULT_REUSE	0x8	/* zap the entry's page and the rmap, reuse its nodes */
+
+/* Force @modes on this thread's lockless aging walks, at @pct % of the checks. */
+static void inject(int pct, int modes)
 {
 	char buf[16];
 
@@ -379,9 +383,26 @@ static void inject(int pct)
 	write_str(FAIL_ATTR "times", "-1");
 	write_str(FAIL_ATTR "verbose", "0");
 	write_str(FAIL_ATTR "task-filter", "Y");
-	write_str(FAIL_ATTR "delay_us", "500");
-	write_str(FAIL_ATTR "modes", pct ? "7" : "0");
+	write_str(FAIL_ATTR "delay_us", "2000");
+	snprintf(buf, sizeof(buf), "%#x", pct ? modes : 0);
+	write_str(FAIL_ATTR "modes", buf);
 	write_str("/proc/thread-self/make-it-fail", pct ? "1" : "0");
+}
+
+/*
+ * Run @thread on CPU @cpu.  With races injected, the vCPUs and the zap
+ * thread share one CPU and the aging thread has the other: the rmap nodes a
+ * zap frees go to that CPU's slab freelist, which hands them out first to
+ * the vCPUs' cache refills, so nodes are reused while a walk waits in them.
+ */
+static void pin(pthread_t thread, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	TEST_ASSERT(!pthread_setaffinity_np(thread, sizeof(set), &set),
+		    "pinning a thread to CPU %d", cpu);
 }
 
 static void help(const char *name)
@@ -487,6 +508,11 @@ int main(int argc, char *argv[])
 	pthread_create(&threads[1], NULL, vcpu_thread, vcpus[1]);
 	while (!READ_ONCE(gs->churns))
 		usleep(1000);
+	if (inject_pct) {
+		pin(pthread_self(), 0);
+		pin(threads[0], 1);
+		pin(threads[1], 1);
+	}
 	pr_info("built: %d data pages, %d SPTEs each (%d more on pages 0-%d when vCPU 1 maps them); vCPU 1 churning pages %d-%d\n",
 		NPAGES, NR_WTABLES * PTRS / NPAGES, (PTRS - ARM_FIRST) / WRITTEN,
 		WRITTEN - 1, WRITTEN, COLD_FIRST - 1);
@@ -520,17 +546,27 @@ int main(int argc, char *argv[])
 			m = &modes[1];
 		if (m != &modes[2])
 			set_lockless(m == &modes[0]);
+		/*
+		 * The first half keeps every check; the second, which zaps
+		 * anyway, also zaps and reuses under the walks.
+		 */
 		if (inject_pct)
-			inject(m == &modes[0] ? inject_pct : 0);
+			inject(m == &modes[0] ? inject_pct : 0,
+			       r > rounds / 2 ? FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE :
+						FAULT_FOREIGN | FAULT_PASSES);
 		if (r == rounds / 2 + 1) {
 			if (has_param) {
 				walks = vm_get_stat(vm, "lockless_age_walks");
 				fallbacks_half = vm_get_stat(vm, "lockless_age_fallbacks");
 			}
 			lockless_passes = modes[0].n;
-			if (zap_ms)
+			if (zap_ms) {
 				pthread_create(&threads[2], NULL, zap_thread, vm);
-			zapping = zap_ms;
+				if (inject_pct)
+					pin(threads[2], 1);
+			}
+			/* Injected reuse zaps under the walks: the same relaxed checks. */
+			zapping = zap_ms || inject_pct;
 		}
 
 		/* vCPU 1 maps the written pages: 16 more SPTEs each. */
@@ -577,7 +613,7 @@ int main(int argc, char *argv[])
 			pr_info("round 1: %d pages young, %d idle\n", young, idle);
 	}
 	if (inject_pct)
-		inject(0);
+		inject(0, 0);
 	churns = READ_ONCE(gs->churns);
 	WRITE_ONCE(gs->stop, 1);
 	WRITE_ONCE(gs->round, 0);

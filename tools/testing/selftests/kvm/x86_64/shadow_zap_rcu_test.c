@@ -38,6 +38,8 @@
 
 #define DATA_SLOT	10
 #define DATA_GPA	0x10000000ULL
+#define PT_SLOT		11
+#define PT_GPA		0x20000000ULL
 #define GVA_BASE	0x40000000ULL
 #define DEFAULT_TABLES	10240
 /* KVM_MMU_FREE_BATCH in arch/x86/kvm/mmu/mmu.c */
@@ -105,8 +107,14 @@ static struct kvm_vm *build_vm(struct kvm_vcpu **vcpu, int tables)
 	int i;
 
 	nr_tables = tables;
-	vm = __vm_create_with_one_vcpu(vcpu, tables + tables / 512 + 64, guest_code);
+	vm = vm_create_with_one_vcpu(vcpu, guest_code);
 	sync_global_to_guest(vm, nr_tables);
+	/* The tables come from a slot of their own: slot 0 has no room. */
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, PT_GPA, PT_SLOT,
+				    tables + tables / 512 + 16, 0);
+	vm->memslots[MEM_REGION_PT] = PT_SLOT;
+	/* Room for every table's shadow page: KVM would recycle them. */
+	vm_ioctl(vm, KVM_SET_NR_MMU_PAGES, (void *)(unsigned long)(2 * tables + 1024));
 	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, DATA_GPA, DATA_SLOT, 1, 0);
 	for (i = 0; i < tables; i++)
 		virt_pg_map(vm, GVA_BASE + (uint64_t)i * PG_SIZE_2M, DATA_GPA);
@@ -213,6 +221,8 @@ int main(int argc, char *argv[])
 		}
 	}
 	TEST_REQUIRE(!kvm_is_tdp_enabled());
+	/* What was printed survives an abort. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	__TEST_REQUIRE(access("/sys/kernel/debug/kvm", R_OK) == 0, "no debugfs");
 
 	zap_all(tables);
