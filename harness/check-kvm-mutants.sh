@@ -51,7 +51,10 @@ for m in "${muts[@]}"; do
 			r=1
 		else
 			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
-			grep -a -m1 -E "not logged|expected|Assertion|BUG at|$KERNEL_PROBLEMS" \
+			# The assertion's own words, else the kernel's report.
+			grep -a -A4 'Test Assertion Failure' "$BUILD/kvm-run/mutant-$name.log" |
+				grep -a -v -E 'Assertion|\.c:[0-9]+:|pid=|addr2line' | head -n 1 |
+				grep . || grep -a -m1 -E "not logged|expected|BUG at|$KERNEL_PROBLEMS" \
 				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /' || true
 		fi
 	else

@@ -24,7 +24,12 @@ build)
 	log "building static binaries in build/cores"
 	make -s -C "$TOP/tools/testing/llist_nulls_multi" O="$BIN" -j"$JOBS" \
 		LDFLAGS=-static TSAN_LDFLAGS=-static-libtsan bench stress stress-tsan
-	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan"
+	# stress-tsan links liburcu dynamically (ThreadSanitizer's runtime is
+	# static, liburcu has no -fsanitize build): the libraries travel in
+	# build/cores/lib, which run puts on LD_LIBRARY_PATH.
+	mkdir -p "$BIN/lib"
+	ldd "$BIN/stress-tsan" | awk '/liburcu/ {print $3}' | xargs -r cp -L -t "$BIN/lib"
+	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan" "$BIN/lib"
 	;;
 run)
 	out=${2:-$BIN/logs}
@@ -45,7 +50,8 @@ run)
 	tail -8 "$out/stress-w2-r14.log"
 	"$BIN/stress" -w 6 -r 10 30 >"$out/stress-w6-r10.log" 2>&1 || status=1
 	tail -8 "$out/stress-w6-r10.log"
-	run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 ||
+	LD_LIBRARY_PATH=$BIN/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+		run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 ||
 		status=1
 	[ $status -eq 0 ] && log "cores: every stress run passed" ||
 		log "cores: a stress run FAILED (logs in $out)"

@@ -48,8 +48,9 @@
  * the same shadow page (another gfn's: it must be refused); in the first
  * half walks end as if out of passes; in the second, where memslot zaps
  * run, the visitor waits before reading an SPTE and before clearing it,
- * while vCPU 1 changes rmaps, and the entry's shadow page and the whole
- * rmap are zapped under the walk and its nodes reused by another list.
+ * while vCPU 1 changes rmaps; the node the walk is in is freed and reused
+ * by another list, the entry's shadow page zapped, and an SPTE zapped
+ * between its check and its clear.
  * The test then asserts that walks were retried, foreign SPTEs refused and
  * ranges aged under the lock, and the rounds' checks as usual.
  */
@@ -370,7 +371,8 @@ static void write_str(const char *path, const char *val)
 #define FAULT_FOREIGN	0x1	/* the neighbouring SPTE first */
 #define FAULT_DELAY	0x2	/* wait before reading, before clearing */
 #define FAULT_PASSES	0x4	/* end the walk as if out of passes */
-#define FAULT_REUSE	0x8	/* zap the entry's page and the rmap, reuse its nodes */
+#define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
+#define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
 
 /* Force @modes on this thread's lockless aging walks, at @pct % of the checks. */
 static void inject(int pct, int modes)
@@ -466,7 +468,7 @@ int main(int argc, char *argv[])
 	TEST_ASSERT(!strcmp(mode, "stock") || has_param,
 		    "-m %s needs " LOCKLESS_PARAM, mode);
 	__TEST_REQUIRE(!inject_pct || access(FAIL_ATTR "modes", W_OK) == 0,
-		       "-i needs " FAIL_ATTR " (CONFIG_KVM_PROVE_MMU, CONFIG_FAULT_INJECTION_DEBUG_FS)");
+		       "-i needs " FAIL_ATTR " (KVM_PROVE_MMU, FAULT_INJECTION_DEBUG_FS)");
 
 	vm = vm_create_with_vcpus(2, guest_code, vcpus);
 	data = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
@@ -552,8 +554,9 @@ int main(int argc, char *argv[])
 		 */
 		if (inject_pct)
 			inject(m == &modes[0] ? inject_pct : 0,
-			       r > rounds / 2 ? FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE :
-						FAULT_FOREIGN | FAULT_PASSES);
+			       r > rounds / 2 ?
+			       FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE | FAULT_DROP :
+			       FAULT_FOREIGN | FAULT_PASSES);
 		if (r == rounds / 2 + 1) {
 			if (has_param) {
 				walks = vm_get_stat(vm, "lockless_age_walks");

@@ -20,12 +20,17 @@
  *    the stat is cleared and the VM destroyed at once, with no shadow page
  *    left to zap.  Teardown must still wait for the callbacks, which touch
  *    the VM: if it does not, they write to a freed struct kvm (an oops with
- *    debug_pagealloc=on, a KASAN report under KASAN).
+ *    debug_pagealloc=on, a KASAN report under KASAN).  So that the grace
+ *    period outlasts the teardown, a thread meanwhile ages a page behind a
+ *    512-SPTE rmap of another VM without mmu_lock, its walks made to wait
+ *    at every entry through the fail_lockless_age fault attribute (where
+ *    the kernel has it): each walk holds the RCU read side for a while.
  *
  * Needs shadow paging (kvm_amd.npt=0 or kvm_intel.ept=0) and root (debugfs).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +51,10 @@
 #define FREE_BATCH	64
 #define DEFAULT_VMS	10
 
+#define STRETCH_GVA	0x80000000ULL
+#define STRETCH_PTES	512
+#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
+
 static int nr_tables = DEFAULT_TABLES;
 
 static void guest_code(void)
@@ -54,6 +63,15 @@ static void guest_code(void)
 
 	for (i = 0; i < nr_tables; i++)
 		READ_ONCE(*(uint64_t *)(GVA_BASE + (uint64_t)i * PG_SIZE_2M));
+	GUEST_DONE();
+}
+
+static void guest_stretch(void)
+{
+	int i;
+
+	for (i = 0; i < STRETCH_PTES; i++)
+		READ_ONCE(*(uint64_t *)(STRETCH_GVA + i * PG_SIZE_4K));
 	GUEST_DONE();
 }
 
@@ -178,6 +196,115 @@ static void zap_all(int tables)
 	kvm_vm_free(vm);
 }
 
+static void write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "writing '%s' to %s: %s", val, path, strerror(errno));
+	close(fd);
+}
+
+static bool stretch_stop;
+static uint64_t stretch_passes;
+
+/*
+ * Age one page behind a 512-SPTE rmap until told to stop, each lockless walk
+ * waiting 200 us at every entry: no grace period ends while a walk runs.
+ */
+static void *stretch_thread(void *arg)
+{
+	uint64_t pfn = *(uint64_t *)arg, bits = 1ULL << (pfn % 64);
+	int fd = open("/sys/kernel/mm/page_idle/bitmap", O_WRONLY);
+
+	TEST_ASSERT(fd >= 0, "opening page_idle/bitmap: %s", strerror(errno));
+	write_str("/proc/thread-self/make-it-fail", "1");
+	while (!__atomic_load_n(&stretch_stop, __ATOMIC_ACQUIRE)) {
+		TEST_ASSERT(pwrite(fd, &bits, 8, pfn / 64 * 8) == 8,
+			    "writing page_idle/bitmap: %s", strerror(errno));
+		stretch_passes++;
+	}
+	close(fd);
+	return NULL;
+}
+
+/*
+ * A VM whose one data page sits behind a 512-SPTE rmap, aged by a thread of
+ * its own; NULL where the kernel cannot make those walks wait.
+ */
+static struct kvm_vm *start_stretch(pthread_t *thread, uint64_t *pfn)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	struct ucall uc;
+	uint64_t entry;
+	void *hva;
+	int i, fd;
+
+	if (access(FAIL_ATTR "modes", W_OK) ||
+	    access("/sys/kernel/mm/page_idle/bitmap", W_OK))
+		return NULL;
+	vm = vm_create_with_one_vcpu(&vcpu, guest_stretch);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, DATA_GPA, DATA_SLOT, 1, 0);
+	for (i = 0; i < STRETCH_PTES; i++)
+		virt_pg_map(vm, STRETCH_GVA + i * PG_SIZE_4K, DATA_GPA);
+	/* A page of its own, not the zero page a read fault would map. */
+	hva = addr_gpa2hva(vm, DATA_GPA);
+	memset(hva, 1, PG_SIZE_4K);
+	vcpu_run(vcpu);
+	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_DONE, "stretch guest did not finish");
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(fd >= 0 && pread(fd, &entry, 8, (uintptr_t)hva / getpagesize() * 8) == 8,
+		    "reading /proc/self/pagemap");
+	close(fd);
+	*pfn = entry & ((1ULL << 55) - 1);
+	TEST_ASSERT((entry >> 63) && *pfn, "no PFN for the stretch page");
+
+	/*
+	 * A page still in a per-CPU LRU batch cannot be marked idle (and is
+	 * not aged): drain the batches until it takes the mark.
+	 */
+	fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
+	TEST_ASSERT(fd >= 0, "opening page_idle/bitmap: %s", strerror(errno));
+	for (i = 0; i < 50; i++) {
+		uint64_t bits = 1ULL << (*pfn % 64);
+
+		system("echo 1 > /proc/sys/vm/drop_caches");
+		TEST_ASSERT(pwrite(fd, &bits, 8, *pfn / 64 * 8) == 8 &&
+			    pread(fd, &bits, 8, *pfn / 64 * 8) == 8,
+			    "page_idle/bitmap: %s", strerror(errno));
+		if (bits & (1ULL << (*pfn % 64)))
+			break;
+	}
+	close(fd);
+	TEST_ASSERT(i < 50, "the stretch page never took the idle mark");
+
+	write_str(FAIL_ATTR "probability", "100");
+	write_str(FAIL_ATTR "interval", "1");
+	write_str(FAIL_ATTR "times", "-1");
+	write_str(FAIL_ATTR "verbose", "0");
+	write_str(FAIL_ATTR "task-filter", "Y");
+	write_str(FAIL_ATTR "delay_us", "200");
+	write_str(FAIL_ATTR "modes", "0x2");
+	pthread_create(thread, NULL, stretch_thread, pfn);
+	return vm;
+}
+
+static void stop_stretch(struct kvm_vm *vm, pthread_t thread)
+{
+	if (!vm)
+		return;
+	__atomic_store_n(&stretch_stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	write_str(FAIL_ATTR "modes", "0");
+	write_str(FAIL_ATTR "probability", "0");
+	pr_info("teardown: meanwhile %lu lockless aging passes over a 512-SPTE rmap, each waiting at every entry\n",
+		stretch_passes);
+	kvm_vm_free(vm);
+}
+
 /* Destroy a VM with frees in flight, its peak-waiting stat cleared. */
 static void destroy_while_freeing(int round)
 {
@@ -205,6 +332,9 @@ static void destroy_while_freeing(int round)
 int main(int argc, char *argv[])
 {
 	int opt, tables = DEFAULT_TABLES, vms = DEFAULT_VMS, i;
+	struct kvm_vm *stretch;
+	pthread_t thread;
+	uint64_t pfn;
 
 	while ((opt = getopt(argc, argv, "hn:v:")) != -1) {
 		switch (opt) {
@@ -215,8 +345,7 @@ int main(int argc, char *argv[])
 			vms = atoi_non_negative("VMs to destroy", optarg);
 			break;
 		default:
-			printf("usage: %s [-n guest page tables] [-v VMs to destroy while freeing]\n",
-			       argv[0]);
+			printf("usage: %s [-n guest page tables] [-v VMs to destroy]\n", argv[0]);
 			exit(KSFT_SKIP);
 		}
 	}
@@ -226,8 +355,12 @@ int main(int argc, char *argv[])
 	__TEST_REQUIRE(access("/sys/kernel/debug/kvm", R_OK) == 0, "no debugfs");
 
 	zap_all(tables);
+	stretch = start_stretch(&thread, &pfn);
+	if (!stretch)
+		pr_info("teardown: no fail_lockless_age or page_idle: grace periods not stretched\n");
 	for (i = 0; i < vms; i++)
 		destroy_while_freeing(i);
+	stop_stretch(stretch, thread);
 	pr_info("teardown: %d VMs destroyed while their zapped pages waited\n", vms);
 	return 0;
 }
