@@ -6,7 +6,7 @@
 # or a tag: check for the lines tagged @check, and so on) from a busybox-static initramfs, and
 # print one line per test: "name result seconds".  Results come from the
 # guest's serial log (build/kvm-run/LABEL.log), never from QEMU's exit code.
-# Exits non-zero if the log shows a kernel warning, oops or panic, or if the
+# Exits non-zero if the log shows a kernel warning, oops, panic or RCU stall, or if the
 # guest did not finish.
 # Environment: QEMU_ACCEL (default tcg,thread=single; tcg,thread=multi runs
 # the two vCPUs on two host threads), BOOT_APPEND (more kernel parameters,
@@ -110,9 +110,9 @@ while read -r prog _; do
 	fi
 	echo "$prog $res $secs"
 done <"$root/tests/run.list"
-if grep -aEq "$KERNEL_PROBLEMS" "$log"; then
+if grep -aEq "$KERNEL_PROBLEMS|$RCU_STALLS" "$log"; then
 	echo "$label: kernel problem in the log:" >&2
-	grep -aE -m5 "$KERNEL_PROBLEMS" "$log" >&2
+	grep -aE -m5 "$KERNEL_PROBLEMS|$RCU_STALLS" "$log" >&2
 	bad=1
 fi
 grep -q '@@@ DONE' "$log" || { echo "$label: the guest did not finish the list" >&2; bad=1; }

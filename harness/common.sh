@@ -41,7 +41,10 @@ apt_need() {
 # A line of a kernel log that means the kernel itself found a problem: a
 # warning, a BUG (KASAN, KCSAN and friends print "BUG: ..."), an oops, a
 # panic, a lockdep or RCU splat, KVM's own bug check, a hung task.
-KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEBUG:|INFO: task .* blocked|detected stalls? on CPU|self-detected stall'
+KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEBUG:|INFO: task .* blocked'
+# RCU stall warnings, which the KVM boots (not the sanitizer tortures, slow
+# under TCG by design) count as problems.
+RCU_STALLS='detected stalls? on CPU|self-detected stall'
 
 # The packages any kernel build here needs (rsync: headers_install).
 BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)
