@@ -426,7 +426,7 @@ int main(int argc, char *argv[])
 	uint64_t walks = 0, walks_half, retries, fallbacks, max_passes, churns;
 	uint64_t foreign, fallbacks_half = 0;
 	int lockless_passes = 0, inject_pct = 0;
-	bool zapping = false;
+	bool zapping = false, all_fall_back;
 	double t0;
 	struct kvm_vm *vm;
 	uint8_t *data;
@@ -550,13 +550,18 @@ int main(int argc, char *argv[])
 			set_lockless(m == &modes[0]);
 		/*
 		 * The first half keeps every check; the second, which zaps
-		 * anyway, also zaps and reuses under the walks.
+		 * anyway, also zaps and reuses under the walks.  In the first
+		 * half's odd rounds every range of the timed pass falls back
+		 * and the read-back's walks are left to finish: pages 0 and 8,
+		 * not written in those rounds, then hold Accessed SPTEs
+		 * (vCPU 1's reads) that only the fallback ages.
 		 */
+		all_fall_back = inject_pct && m == &modes[0] && r <= rounds / 2 && r % 2;
 		if (inject_pct)
-			inject(m == &modes[0] ? inject_pct : 0,
+			inject(m == &modes[0] ? (all_fall_back ? 100 : inject_pct) : 0,
 			       r > rounds / 2 ?
 			       FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE | FAULT_DROP :
-			       FAULT_FOREIGN | FAULT_PASSES);
+			       FAULT_PASSES | (all_fall_back ? 0 : FAULT_FOREIGN));
 		if (r == rounds / 2 + 1) {
 			if (has_param) {
 				walks = vm_get_stat(vm, "lockless_age_walks");
@@ -585,6 +590,8 @@ int main(int argc, char *argv[])
 		m->pass[m->n++] = t1 - t0;
 		m->churns += c1 - c0;
 		m->secs += t1 - t0;
+		if (all_fall_back)
+			inject(inject_pct, FAULT_FOREIGN);
 
 		/* vCPU 1 drops those SPTEs while vCPU 0 writes and we age. */
 		WRITE_ONCE(gs->disarm, r);
