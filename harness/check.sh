@@ -40,7 +40,8 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       Documentation/core-api/llist-nulls-multi.rst
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
-      tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c)
+      tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
+      tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
       lib/test_llist_nulls_multi_torture.o)
 

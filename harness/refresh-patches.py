@@ -50,6 +50,7 @@ def main():
         for rel in adds:
             if rel in changed:
                 data = git("show", f"{c}:{rel}")
+                os.makedirs(os.path.dirname(os.path.join(top, rel)), exist_ok=True)
                 with open(os.path.join(top, rel), "w", encoding="utf-8") as f:
                     f.write(data)
         excl = [f":(exclude){rel}" for rel in adds]

@@ -67,6 +67,7 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "fail_lockless_age.h"
 
 #define DATA_SLOT	10
 #define DATA_GPA	0x10000000ULL
@@ -355,40 +356,11 @@ static void report(struct mode_times *m)
 		p[m->n - 1] * 1e6, m->churns / m->secs);
 }
 
-#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
-
-static void write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing '%s' to %s: %s", val, path, strerror(errno));
-	close(fd);
-}
-
-/* fail_lockless_age's modes (arch/x86/kvm/mmu/mmu.c) */
-#define FAULT_FOREIGN	0x1	/* the neighbouring SPTE first */
-#define FAULT_DELAY	0x2	/* wait before reading, before clearing */
-#define FAULT_PASSES	0x4	/* end the walk as if out of passes */
-#define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
-#define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
-
 /* Force @modes on this thread's lockless aging walks, at @pct % of the checks. */
 static void inject(int pct, int modes)
 {
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%d", pct);
-	write_str(FAIL_ATTR "probability", buf);
-	write_str(FAIL_ATTR "interval", "1");
-	write_str(FAIL_ATTR "times", "-1");
-	write_str(FAIL_ATTR "verbose", "0");
-	write_str(FAIL_ATTR "task-filter", "Y");
-	write_str(FAIL_ATTR "delay_us", "2000");
-	snprintf(buf, sizeof(buf), "%#x", pct ? modes : 0);
-	write_str(FAIL_ATTR "modes", buf);
-	write_str("/proc/thread-self/make-it-fail", pct ? "1" : "0");
+	fail_lockless_age_set(pct, modes, 2000);
+	fail_lockless_age_this_thread(pct);
 }
 
 /*
@@ -467,7 +439,7 @@ int main(int argc, char *argv[])
 		mode = has_param ? "both" : "stock";
 	TEST_ASSERT(!strcmp(mode, "stock") || has_param,
 		    "-m %s needs " LOCKLESS_PARAM, mode);
-	__TEST_REQUIRE(!inject_pct || access(FAIL_ATTR "modes", W_OK) == 0,
+	__TEST_REQUIRE(!inject_pct || fail_lockless_age_present(),
 		       "-i needs " FAIL_ATTR " (KVM_PROVE_MMU, FAULT_INJECTION_DEBUG_FS)");
 
 	vm = vm_create_with_vcpus(2, guest_code, vcpus);

@@ -40,6 +40,7 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "fail_lockless_age.h"
 
 #define DATA_SLOT	10
 #define DATA_GPA	0x10000000ULL
@@ -53,7 +54,6 @@
 
 #define STRETCH_GVA	0x80000000ULL
 #define STRETCH_PTES	512
-#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
 
 static int nr_tables = DEFAULT_TABLES;
 
@@ -196,16 +196,6 @@ static void zap_all(int tables)
 	kvm_vm_free(vm);
 }
 
-static void write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing '%s' to %s: %s", val, path, strerror(errno));
-	close(fd);
-}
-
 static bool stretch_stop;
 static uint64_t stretch_passes;
 
@@ -219,7 +209,7 @@ static void *stretch_thread(void *arg)
 	int fd = open("/sys/kernel/mm/page_idle/bitmap", O_WRONLY);
 
 	TEST_ASSERT(fd >= 0, "opening page_idle/bitmap: %s", strerror(errno));
-	write_str("/proc/thread-self/make-it-fail", "1");
+	fail_lockless_age_this_thread(true);
 	while (!__atomic_load_n(&stretch_stop, __ATOMIC_ACQUIRE)) {
 		TEST_ASSERT(pwrite(fd, &bits, 8, pfn / 64 * 8) == 8,
 			    "writing page_idle/bitmap: %s", strerror(errno));
@@ -242,7 +232,7 @@ static struct kvm_vm *start_stretch(pthread_t *thread, uint64_t *pfn)
 	void *hva;
 	int i, fd;
 
-	if (access(FAIL_ATTR "modes", W_OK) ||
+	if (!fail_lockless_age_present() ||
 	    access("/sys/kernel/mm/page_idle/bitmap", W_OK))
 		return NULL;
 	vm = vm_create_with_one_vcpu(&vcpu, guest_stretch);
@@ -281,13 +271,7 @@ static struct kvm_vm *start_stretch(pthread_t *thread, uint64_t *pfn)
 	close(fd);
 	TEST_ASSERT(i < 50, "the stretch page never took the idle mark");
 
-	write_str(FAIL_ATTR "probability", "100");
-	write_str(FAIL_ATTR "interval", "1");
-	write_str(FAIL_ATTR "times", "-1");
-	write_str(FAIL_ATTR "verbose", "0");
-	write_str(FAIL_ATTR "task-filter", "Y");
-	write_str(FAIL_ATTR "delay_us", "200");
-	write_str(FAIL_ATTR "modes", "0x2");
+	fail_lockless_age_set(100, FAULT_DELAY, 200);
 	pthread_create(thread, NULL, stretch_thread, pfn);
 	return vm;
 }
@@ -298,8 +282,7 @@ static void stop_stretch(struct kvm_vm *vm, pthread_t thread)
 		return;
 	__atomic_store_n(&stretch_stop, true, __ATOMIC_RELEASE);
 	pthread_join(thread, NULL);
-	write_str(FAIL_ATTR "modes", "0");
-	write_str(FAIL_ATTR "probability", "0");
+	fail_lockless_age_set(0, 0, 200);
 	pr_info("teardown: meanwhile %lu lockless aging passes over a 512-SPTE rmap, each waiting at every entry\n",
 		stretch_passes);
 	kvm_vm_free(vm);

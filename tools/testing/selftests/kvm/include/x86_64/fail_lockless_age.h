@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fail_lockless_age: the fault attribute with which kernels built with
+ * CONFIG_KVM_PROVE_MMU and CONFIG_FAULT_INJECTION_DEBUG_FS force races on
+ * x86's lockless aging walk (arch/x86/kvm/mmu/mmu.c), for the tasks marked
+ * through /proc/thread-self/make-it-fail.
+ */
+#ifndef SELFTEST_KVM_FAIL_LOCKLESS_AGE_H
+#define SELFTEST_KVM_FAIL_LOCKLESS_AGE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
+
+/* Its modes */
+#define FAULT_FOREIGN	0x1	/* the neighbouring SPTE first */
+#define FAULT_DELAY	0x2	/* wait before reading, before clearing */
+#define FAULT_PASSES	0x4	/* end the walk as if out of passes */
+#define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
+#define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
+
+static inline void fail_lockless_age_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "writing '%s' to %s: %s", val, path, strerror(errno));
+	close(fd);
+}
+
+static inline bool fail_lockless_age_present(void)
+{
+	return access(FAIL_ATTR "modes", W_OK) == 0;
+}
+
+/*
+ * The walks of marked tasks do @modes at @pct % of the checks (0: nothing),
+ * waiting @delay_us where a mode waits.
+ */
+static inline void fail_lockless_age_set(int pct, int modes, int delay_us)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", pct);
+	fail_lockless_age_write(FAIL_ATTR "probability", buf);
+	fail_lockless_age_write(FAIL_ATTR "interval", "1");
+	fail_lockless_age_write(FAIL_ATTR "times", "-1");
+	fail_lockless_age_write(FAIL_ATTR "verbose", "0");
+	fail_lockless_age_write(FAIL_ATTR "task-filter", "Y");
+	snprintf(buf, sizeof(buf), "%d", delay_us);
+	fail_lockless_age_write(FAIL_ATTR "delay_us", buf);
+	snprintf(buf, sizeof(buf), "%#x", pct ? modes : 0);
+	fail_lockless_age_write(FAIL_ATTR "modes", buf);
+}
+
+/* Whether the calling thread is marked. */
+static inline void fail_lockless_age_this_thread(bool on)
+{
+	fail_lockless_age_write("/proc/thread-self/make-it-fail", on ? "1" : "0");
+}
+
+#endif /* SELFTEST_KVM_FAIL_LOCKLESS_AGE_H */
