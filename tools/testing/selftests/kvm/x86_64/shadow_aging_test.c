@@ -52,7 +52,11 @@
  * by another list, the entry's shadow page zapped, and an SPTE zapped
  * between its check and its clear.
  * The test then asserts that walks were retried, foreign SPTEs refused and
- * ranges aged under the lock, and the rounds' checks as usual.
+ * ranges aged under the lock, and the rounds' checks as usual.  Before the
+ * rounds, a second VM maps pages of its own at the same gfns and writes
+ * them; aging the first VM hands its walks, before every SPTE, the second
+ * VM's SPTE of the same gfn, which must be refused: the second VM's pages
+ * must still read young.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +86,8 @@
 #define PTRS		512
 #define ARM_FIRST	(PTRS / 2)	/* vCPU 1's PTEs that visit written pages */
 #define CHURN_ALIAS_GVA	0x20000000ULL	/* where vCPU 1 writes its table */
+
+#define OTHER_GVA	0x60000000ULL	/* the second VM's view of its pages */
 
 #define DEFAULT_ROUNDS	60
 
@@ -201,9 +207,24 @@ static void guest_churner(void)
 	GUEST_DONE();
 }
 
+/* The second VM's vCPU: write every page, each time the host runs it. */
+static void guest_other(void)
+{
+	uint64_t pass;
+	int i;
+
+	for (pass = 1;; pass++) {
+		for (i = 0; i < NPAGES; i++)
+			WRITE_ONCE(*(uint64_t *)(OTHER_GVA + i * PG_SIZE_4K), pass);
+		GUEST_SYNC(pass);
+	}
+}
+
 static void guest_code(uint64_t role)
 {
-	if (role)
+	if (role == 2)
+		guest_other();
+	else if (role)
 		guest_churner();
 	else
 		guest_writer();
@@ -379,6 +400,83 @@ static void pin(pthread_t thread, int cpu)
 		    "pinning a thread to CPU %d", cpu);
 }
 
+/*
+ * Mark @n pages idle until each takes the mark (a page still in a per-CPU
+ * LRU batch cannot), from @first on; the pages before @first only marked.
+ */
+static void mark_all_idle(int idle_fd, uint64_t *pfns, int n, int first)
+{
+	int i = first, r;
+
+	for (r = 0; r < 50 && i < n; r++) {
+		system("echo 1 > /proc/sys/vm/drop_caches");
+		for (i = 0; i < n; i++)
+			mark_idle(idle_fd, pfns[i]);
+		for (i = first; i < n && is_idle(idle_fd, pfns[i]); i++)
+			;
+	}
+	TEST_ASSERT(i == n, "page %d never took the idle mark", i);
+}
+
+/*
+ * A second VM, whose pages sit at the first VM's gfns, writes them; its
+ * aging makes one of its shadow pages the injection's decoy, and the first
+ * VM's walks are handed that page's SPTE of their gfn before every SPTE.
+ * Only the shadow page's VM tells it apart: the first VM's walks must leave
+ * it alone, and the second VM's pages read young.
+ */
+static void check_other_vm(struct kvm_vm *vm, int idle_fd, int pagemap_fd,
+			   uint64_t *pfn)
+{
+	uint64_t pfn2[NPAGES], foreign;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm2;
+	struct ucall uc;
+	uint8_t *data2;
+	int i;
+
+	vm2 = vm_create_with_one_vcpu(&vcpu, guest_code);
+	vcpu_args_set(vcpu, 1, 2);
+	data2 = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(data2 != MAP_FAILED, "mmap of the second VM's pages failed");
+	madvise(data2, NPAGES * PG_SIZE_4K, MADV_NOHUGEPAGE);
+	memset(data2, 1, NPAGES * PG_SIZE_4K);
+	vm_set_user_memory_region(vm2, DATA_SLOT, 0, DATA_GPA,
+				  NPAGES * PG_SIZE_4K, data2);
+	virt_map(vm2, OTHER_GVA, DATA_GPA, NPAGES);
+	for (i = 0; i < NPAGES; i++)
+		pfn2[i] = pfn_of(pagemap_fd, data2 + i * PG_SIZE_4K);
+
+	vcpu_run(vcpu);
+	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_SYNC, "second VM: no sync");
+	/* Aged: its pages idle, one of its shadow pages the decoy. */
+	inject(100, FAULT_OTHER_VM);
+	mark_all_idle(idle_fd, pfn2, NPAGES, 0);
+	inject(0, 0);
+	vcpu_run(vcpu);
+	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_SYNC, "second VM: no sync");
+
+	foreign = vm_get_stat(vm, "lockless_age_foreign");
+	inject(100, FAULT_OTHER_VM);
+	for (i = 0; i < NPAGES; i++)
+		mark_idle(idle_fd, pfn[i]);
+	inject(0, 0);
+	foreign = vm_get_stat(vm, "lockless_age_foreign") - foreign;
+	for (i = 0; i < NPAGES; i++)
+		TEST_ASSERT(!is_idle(idle_fd, pfn2[i]),
+			    "the second VM wrote page %d (pfn %#lx), but it reads idle: the first VM's aging took its SPTE",
+			    i, pfn2[i]);
+	/* Every page's walk was handed the second VM's SPTE and refused it. */
+	TEST_ASSERT(foreign >= NPAGES,
+		    "the first VM's walks refused only %lu SPTEs of the second VM's",
+		    foreign);
+	pr_info("second VM: %lu of its SPTEs handed to the first VM's walks, refused; its %d written pages read young\n",
+		foreign, NPAGES);
+	kvm_vm_free(vm2);
+	munmap(data2, NPAGES * PG_SIZE_4K);
+}
+
 static void help(const char *name)
 {
 	printf("usage: %s [-r rounds] [-m both|on|off|stock] [-z ms, 0: no zaps] [-i percent]\n",
@@ -493,18 +591,12 @@ int main(int argc, char *argv[])
 
 	for (i = 0; i < NPAGES; i++)
 		pfn[i] = pfn_of(pagemap_fd, data + i * PG_SIZE_4K);
-	/*
-	 * A page still in a per-CPU LRU batch cannot be marked idle: drain the
-	 * batches until every cold page takes the mark.
-	 */
-	for (i = 0, r = 0; r < 50 && i < NPAGES; r++) {
-		system("echo 1 > /proc/sys/vm/drop_caches");
-		for (i = 0; i < NPAGES; i++)
-			mark_idle(idle_fd, pfn[i]);
-		for (i = COLD_FIRST; i < NPAGES && is_idle(idle_fd, pfn[i]); i++)
-			;
+	/* The cold pages idle: the others are in use. */
+	mark_all_idle(idle_fd, pfn, NPAGES, COLD_FIRST);
+	if (inject_pct) {
+		set_lockless(true);
+		check_other_vm(vm, idle_fd, pagemap_fd, pfn);
 	}
-	TEST_ASSERT(i == NPAGES, "cold page %d never took the idle mark", i);
 
 	for (r = 1; r <= rounds; r++) {
 		struct mode_times *m;

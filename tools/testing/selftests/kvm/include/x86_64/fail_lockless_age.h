@@ -25,6 +25,7 @@
 #define FAULT_PASSES	0x4	/* end the walk as if out of passes */
 #define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
 #define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
+#define FAULT_OTHER_VM	0x20	/* another VM's SPTE of the same gfn first */
 
 static inline void fail_lockless_age_write(const char *path, const char *val)
 {
