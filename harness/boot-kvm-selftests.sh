@@ -26,6 +26,13 @@ mkdir -p "$run"
 rm -rf "$root"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,tests}
 cp /bin/busybox "$root/bin/busybox"
+# KVM's modules, which build-kvm.sh puts next to the bzImage.
+mkdir -p "$root/lib/kvm"
+for m in "${KVM_MODULES[@]}"; do
+	m=$(dirname "$kernel")/$(basename "$m")
+	[ -f "$m" ] || die "no $m: build-kvm.sh puts KVM's modules next to the bzImage"
+	cp "$m" "$root/lib/kvm/"
+done
 
 # The run list: program and arguments, tags stripped.  SET ab: the lines
 # tagged @ab, each AB_REPS times (default 5).
@@ -50,6 +57,12 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t debugfs debugfs /sys/kernel/debug
+# KVM's modules, with their parameters from the command line (MODULE.NAME=V).
+for m in $(printf '%s ' "${KVM_MODULES[@]##*/}" | sed 's/kvm-intel.ko //'); do
+	name=\$(echo \${m%.ko} | tr - _)
+	insmod /lib/kvm/\$m \$(tr ' ' '\n' </proc/cmdline | sed -n "s/^\$name\.//p") ||
+		echo "@@@ NO-MODULE \$m"
+done
 echo "@@@ BOOTED \$(uname -r) npt=\$(cat /sys/module/kvm_amd/parameters/npt) tdp_mmu=\$(cat /sys/module/kvm/parameters/tdp_mmu) lockless_aging=\$(cat /sys/module/kvm/parameters/lockless_aging 2>/dev/null || echo none)"
 [ -c /dev/kvm ] || echo "@@@ NO-KVM"
 cd /tests
@@ -92,6 +105,7 @@ if grep -q '@@@ BOOTED' "$log" && ! grep -q '@@@ BOOTED.* npt=N tdp_mmu=N' "$log
 	bad=1
 fi
 grep -q '@@@ NO-KVM' "$log" && { echo "$label: no /dev/kvm in the guest" >&2; bad=1; }
+grep -q '@@@ NO-MODULE' "$log" && { echo "$label: $(grep -m1 '@@@ NO-MODULE' "$log")" >&2; bad=1; }
 n=0
 while read -r prog _; do
 	n=$((n + 1))

@@ -17,7 +17,7 @@ trap 'git -C "$SRC" checkout -q series; cp "$umlcfg" "$BUILD/uml/.config"; rm -f
 
 # x86_64 with KVM, in build/kvm, from whatever is checked out.
 build_kvm() {
-	make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage
+	make -s -C "$SRC" O="$BUILD/kvm" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage modules
 }
 
 mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..series)

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Build an x86_64 bzImage with KVM (KVM, KVM_AMD, KVM_INTEL) out of tree, in
-# build/kvm, from build/linux.
+# Build an x86_64 bzImage, and KVM (KVM, KVM_AMD, KVM_INTEL) as modules, out
+# of tree, in build/kvm, from build/linux.  KVM is modular so that an edit
+# of KVM (a mutant, a patch of the series) relinks kvm.ko, not vmlinux; the
+# modules KVM needs are copied next to the bzImage (boot-kvm-selftests.sh
+# loads them from there).
 #   build-kvm.sh converted  the series (branch 'series')
 #   build-kvm.sh stock      the base tree (tag 'base'): checks it out, builds,
-#                     keeps the image, and checks the series out again
+#                     keeps the image and its modules (build/kvm-images/stock/),
+#                     and checks the series out again
 # Both share build/kvm, so switching costs an incremental build.  Prints
 # the bzImage path on stdout (for stock, a copy in build/kvm-images/).
 #   build-kvm.sh converted kasan|kcsan   the series with sanitizers, in
@@ -21,10 +25,13 @@ stock | converted) ;;
 esac
 
 apt_need "${BUILD_DEPS[@]}"
-# On top of x86_64_defconfig + kvm_guest.config: KVM, what the selftests
+# On top of x86_64_defconfig + kvm_guest.config: KVM as modules whose
+# version does not change with the tree's git state (so that modules
+# rebuilt after an edit load into the kernel built before it), what the selftests
 # need, no debug info, and none of the drivers a QEMU guest with a serial
 # console and an initramfs does not use (they only cost build time).
-RECIPE=(-e KVM -e KVM_INTEL -e KVM_AMD -e USERFAULTFD -e IDLE_PAGE_TRACKING
+RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
+	-d LOCALVERSION_AUTO -e USERFAULTFD -e IDLE_PAGE_TRACKING
 	-e TRANSPARENT_HUGEPAGE -e HUGETLBFS -e DEBUG_KERNEL -e KVM_WERROR
 	-e PANIC_ON_OOPS -e BUG_ON_DATA_CORRUPTION
 	-e EXPERT -e KVM_PROVE_MMU -e FAULT_INJECTION -e FAULT_INJECTION_DEBUG_FS
@@ -52,8 +59,10 @@ if [ "$(cat "$out/.recipe" 2>/dev/null)" != "${RECIPE[*]}" ]; then
 	log "configuring $which: KVM, KVM_AMD, KVM_INTEL, fewer drivers"
 	"$tree/scripts/config" --file "$out/.config" "${RECIPE[@]}"
 	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >/dev/null
-	for o in KVM KVM_INTEL KVM_AMD KVM_PROVE_MMU FAULT_INJECTION_DEBUG_FS \
-		${variant:+${variant^^}}; do
+	for o in KVM KVM_INTEL KVM_AMD; do
+		grep -q "^CONFIG_$o=m" "$out/.config" || die "$which: CONFIG_$o=m did not stick"
+	done
+	for o in KVM_PROVE_MMU FAULT_INJECTION_DEBUG_FS ${variant:+${variant^^}}; do
 		grep -q "^CONFIG_$o=y" "$out/.config" || die "$which: CONFIG_$o did not stick"
 	done
 	echo "${RECIPE[*]}" >"$out/.recipe"
@@ -63,11 +72,17 @@ if [ "$which" = stock ]; then
 	git -C "$SRC" checkout -q base
 fi
 log "building $which bzImage (build/kvm${variant:+-$variant}, $(git -C "$SRC" describe --all --always HEAD))"
-make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage >&2
+# KVM_ONLY=1, for an edit of KVM's modules alone on a tree built before:
+# the modules, without the walk of vmlinux's tree.
+targets=(bzImage modules)
+[ "${KVM_ONLY:-0}" = 1 ] && [ -f "$out/arch/x86/boot/bzImage" ] && targets=(modules)
+make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig "${targets[@]}" >&2
+copy_kvm_modules "$out" "$out/arch/x86/boot"
 if [ "$which" = stock ] && [ -z "$variant" ]; then
-	mkdir -p "$BUILD/kvm-images"
-	cp "$out/arch/x86/boot/bzImage" "$BUILD/kvm-images/stock-bzImage"
-	echo "$BUILD/kvm-images/stock-bzImage"
+	rm -rf "$BUILD/kvm-images/stock"
+	mkdir -p "$BUILD/kvm-images/stock"
+	cp "$out"/arch/x86/boot/{bzImage,*.ko} "$BUILD/kvm-images/stock/"
+	echo "$BUILD/kvm-images/stock/bzImage"
 else
 	echo "$out/arch/x86/boot/bzImage"
 fi

@@ -90,6 +90,19 @@ run_tsan() {
 
 # is_kvm_patch COMMIT: true if COMMIT (in build/linux) touches KVM x86 or
 # its selftests.
+# The modules KVM needs, in load order (each loaded before those after it).
+KVM_MODULES=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko
+	     arch/x86/kvm/kvm-intel.ko)
+
+# copy_kvm_modules BUILDDIR DEST: put KVM's modules of BUILDDIR in DEST.
+copy_kvm_modules() {
+	local m
+	for m in "${KVM_MODULES[@]}"; do
+		[ -f "$1/$m" ] || die "$1/$m was not built"
+		cp "$1/$m" "$2/"
+	done
+}
+
 is_kvm_patch() {
 	git -C "$SRC" diff --name-only "$1^" "$1" |
 		grep -Eq '^(arch/x86/kvm/|arch/x86/include/asm/kvm|tools/testing/selftests/kvm/)'
