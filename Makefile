@@ -4,12 +4,16 @@
 H := harness
 
 .PHONY: all prepare kunit check series kvm-selftests kvm-bench torture bench model stress \
-	litmus weak clean-room clean
+	litmus weak clean-room clean refresh
 
 all: kunit
 
 prepare:
 	@bash $(H)/prepare.sh
+
+# patches/ written back from build/linux's series commits (the KVM edit loop)
+refresh:
+	@python3 $(H)/refresh-patches.py . build/linux
 
 kunit: prepare
 	@bash $(H)/run-kunit.sh

@@ -27,8 +27,24 @@ if ! git -C "$SRC" rev-parse -q --verify base >/dev/null 2>&1; then
 	git -C "$SRC" tag base
 fi
 
+# The reset below drops edits in build/linux that patches/ does not have:
+# uncommitted ones, and commits on 'series' made since the last export
+# (build/series-exported, written here and by make refresh) whose tree
+# patches/ does not give.  Refuse, unless FORCE=1.
+cur=$(git -C "$SRC" rev-parse -q --verify refs/heads/series || true)
+if [ -n "$cur" ] && [ "${FORCE:-0}" != 1 ]; then
+	git -C "$SRC" diff --quiet HEAD ||
+		die "build/linux has uncommitted edits ($(git -C "$SRC" diff --name-only HEAD | head -n 3 | tr '\n' ' ')): commit them onto the series and run make refresh, or FORCE=1 make to drop them"
+fi
 tip=$(python3 "$HARNESS/series.py" "$TOP" "$SRC")
+if [ -n "$cur" ] && [ "${FORCE:-0}" != 1 ] &&
+   [ "$cur" != "$(cat "$BUILD/series-exported" 2>/dev/null)" ] &&
+   [ "$(git -C "$SRC" rev-parse "$cur^{tree}")" != "$(git -C "$SRC" rev-parse "$tip^{tree}")" ]; then
+	git -C "$SRC" update-ref refs/heads/series "$cur"
+	die "build/linux's series ($(git -C "$SRC" rev-parse --short "$cur")) has commits patches/ does not have: make refresh writes them back, FORCE=1 make drops them"
+fi
 git -C "$SRC" symbolic-ref HEAD refs/heads/series
 # Rewrites only files that differ, so incremental builds stay incremental.
 git -C "$SRC" reset -q --hard "$tip"
+echo "$tip" >"$BUILD/series-exported"
 log "build/linux is at series $(git -C "$SRC" log --oneline base..series | wc -l) patch(es) on base"

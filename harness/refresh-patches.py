@@ -10,7 +10,11 @@ The number of commits must equal the number of patches.  With
 --keep-messages, each patch keeps its subject and message and takes only
 the diff and the new files (for messages edited in patches/).
 
-usage: refresh-patches.py [--keep-messages] TOP SRC
+A new patch needs its file in patches/ first (From:, Subject:, X-Series-Add:
+for the files it adds, the message, '---'); run with --keep-messages then.
+
+usage: refresh-patches.py [--keep-messages] TOP SRC   (make refresh: TOP=.,
+SRC=build/linux, messages from the commits)
 """
 import os
 import subprocess
@@ -61,6 +65,9 @@ def main():
         text = "\n".join(out) + "\n\n" + body + "---\n" + diff
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
+    # What prepare.sh may reset over without losing anything.
+    with open(os.path.join(top, "build", "series-exported"), "w") as f:
+        f.write(commits[-1] + "\n")
     print(f"refreshed {len(names)} patches from {commits[-1][:12]}")
 
 
