@@ -28,8 +28,9 @@ apt_need "${BUILD_DEPS[@]}"
 # On top of x86_64_defconfig + kvm_guest.config: KVM as modules whose
 # version does not change with the tree's git state (so that modules
 # rebuilt after an edit load into the kernel built before it), what the selftests
-# need, no debug info, and none of the drivers a QEMU guest with a serial
-# console and an initramfs does not use (they only cost build time).
+# need, no debug info, and none of the drivers, networking or filesystems a
+# QEMU guest with a serial console and an initramfs does not use (they only
+# cost build time).
 RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
 	-d LOCALVERSION_AUTO -e USERFAULTFD -e IDLE_PAGE_TRACKING
 	-e TRANSPARENT_HUGEPAGE -e HUGETLBFS -e DEBUG_KERNEL -e KVM_WERROR
@@ -41,7 +42,9 @@ RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
 	-d DRM -d SOUND -d WLAN -d WIRELESS -d CFG80211 -d USB_SUPPORT
 	-d NETFILTER -d NETWORK_FILESYSTEMS -d ETHERNET -d INPUT_MOUSE
 	-d INPUT_JOYSTICK -d INPUT_TABLET -d INPUT_TOUCHSCREEN -d HID -d AGP
-	-d MEDIA_SUPPORT -d ATA -d SCSI -d MD -d IPV6 -d WIRELESS_EXT)
+	-d MEDIA_SUPPORT -d ATA -d SCSI -d MD -d IPV6 -d WIRELESS_EXT
+	-d NET -d SECURITY_SELINUX -d AUDIT -d EXT4_FS -d ISO9660_FS -d VFAT_FS
+	-d MSDOS_FS -d FAT_FS -d AUTOFS_FS -d QUOTA)
 case $variant in
 '') ;;
 kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,6 +61,22 @@ static inline void fail_lockless_age_set(int pct, int modes, int delay_us)
 	fail_lockless_age_write(FAIL_ATTR "delay_us", buf);
 	snprintf(buf, sizeof(buf), "%#x", pct ? modes : 0);
 	fail_lockless_age_write(FAIL_ATTR "modes", buf);
+}
+
+/* A number the attribute's directory shows (reused), or its Y/N as 1/0. */
+static inline unsigned long fail_lockless_age_read(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), FAIL_ATTR "%s", name);
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0,
+		    "reading %s: %s", path, strerror(errno));
+	close(fd);
+	if (buf[0] == 'Y' || buf[0] == 'N')
+		return buf[0] == 'Y';
+	return strtoul(buf, NULL, 0);
 }
 
 /* Whether the calling thread is marked. */
