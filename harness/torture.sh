@@ -5,8 +5,8 @@
 # 32-bit kernel.  Every run goes through run-kunit.sh.  Then the converted
 # KVM built with KASAN (SLUB_RCU_DEBUG, lockdep, PROVE_RCU) and with KCSAN,
 # each booted under shadow paging with two vCPUs on two host threads
-# (-accel tcg,thread=multi) running shadow_aging_test and shadow_rmap_test
-# (kvm-kasan, kvm-kcsan).
+# (-accel tcg,thread=multi) running the @sanitize tests of tests.list, the
+# aging test with races injected among them (kvm-kasan, kvm-kcsan).
 #   harness/torture.sh [kcsan|kasan|i386|kvm-kasan|kvm-kcsan|all] [torture_ms] [cpus]
 # Fails on a failed case or on any line matching KERNEL_PROBLEMS
 # (common.sh): only the torture suite runs, so no warning is expected.
@@ -79,7 +79,7 @@ kvm_sanitized() {
 	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
 	QEMU_ACCEL=tcg,thread=multi bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
 		"$label" sanitize 1500 || rc=1
-	grep -a '\] \(rounds\|lockless aging\|aging lock\|shadow pages zapped\|deferred\)' \
+	grep -a '\] \(rounds\|lockless aging\|aging lock\|shadow pages zapped\|deferred\|nodes reused\|second VM\|khugepaged:\)' \
 		"$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
 	if grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log"; then
 		echo "kvm-$v: kernel reports:"
