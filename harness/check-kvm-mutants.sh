@@ -50,12 +50,12 @@ for m in "${muts[@]}"; do
 			"mutant-$name" "${set_:-ab}" >"$BUILD/kvm-run/mutant-$name.results" || true
 		res=$(awk -v t="${test:-x86_64/shadow_rmap_test}" '$1 == t { print $2 }' \
 			"$BUILD/kvm-run/mutant-$name.results" | head -n 1)
-		if ! grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/mutant-$name.log" &&
-		   [ "$res" = PASS ]; then
+		reported=0
+		grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/mutant-$name.log" && reported=1
+		if [ $reported = 0 ] && [ "$res" = PASS ]; then
 			echo "SURVIVED: $name"
 			r=1
-		elif ! grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/mutant-$name.log" &&
-		     [[ $res != FAIL* && $res != TIMEOUT ]]; then
+		elif [ $reported = 0 ] && [[ $res != FAIL* && $res != TIMEOUT ]]; then
 			# Skipped, missing, or a boot without KVM: not a kill.
 			echo "NOT JUDGED: $name: ${res:-no result} (build/kvm-run/mutant-$name.log)"
 			r=1

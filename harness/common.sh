@@ -88,8 +88,6 @@ run_tsan() {
 	return "$rc"
 }
 
-# is_kvm_patch COMMIT: true if COMMIT (in build/linux) touches KVM x86 or
-# its selftests.
 # The modules KVM needs, in load order (each loaded before those after it).
 KVM_MODULES=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko
 	     arch/x86/kvm/kvm-intel.ko)
@@ -103,6 +101,8 @@ copy_kvm_modules() {
 	done
 }
 
+# is_kvm_patch COMMIT: true if COMMIT (in build/linux) touches KVM x86 or
+# its selftests.
 is_kvm_patch() {
 	git -C "$SRC" diff --name-only "$1^" "$1" |
 		grep -Eq '^(arch/x86/kvm/|arch/x86/include/asm/kvm|tools/testing/selftests/kvm/)'
