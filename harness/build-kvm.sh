@@ -28,7 +28,8 @@ apt_need "${BUILD_DEPS[@]}"
 # On top of x86_64_defconfig + kvm_guest.config: KVM as modules whose
 # version does not change with the tree's git state (so that modules
 # rebuilt after an edit load into the kernel built before it), what the selftests
-# need, no debug info, and none of the drivers, networking or filesystems a
+# need (MEMCG and ZRAM: reclaim_young_test swaps guest memory out of a
+# memory cgroup), no debug info, and none of the drivers, networking or filesystems a
 # QEMU guest with a serial console and an initramfs does not use (they only
 # cost build time).
 RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
@@ -44,7 +45,8 @@ RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
 	-d INPUT_JOYSTICK -d INPUT_TABLET -d INPUT_TOUCHSCREEN -d HID -d AGP
 	-d MEDIA_SUPPORT -d ATA -d SCSI -d MD -d IPV6 -d WIRELESS_EXT
 	-d NET -d SECURITY_SELINUX -d AUDIT -d EXT4_FS -d ISO9660_FS -d VFAT_FS
-	-d MSDOS_FS -d FAT_FS -d AUTOFS_FS -d QUOTA)
+	-d MSDOS_FS -d FAT_FS -d AUTOFS_FS -d QUOTA
+	-e MEMCG -e ZRAM)
 case $variant in
 '') ;;
 kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG

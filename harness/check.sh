@@ -42,7 +42,9 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
       tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
       tools/testing/selftests/kvm/x86_64/khugepaged_young_test.c
-      tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h)
+      tools/testing/selftests/kvm/x86_64/reclaim_young_test.c
+      tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h
+      tools/testing/selftests/kvm/include/page_aging.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
       lib/test_llist_nulls_multi_torture.o)
 
@@ -154,12 +156,13 @@ kvm_selftests_check() {
 	conv=$BUILD/kvm/arch/x86/boot/bzImage
 	bash "$HARNESS/boot-kvm-selftests.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1
 	cat "$LOGS/kvm.results"
-	grep -a 'write-protect rounds\|built:\|aging lock\|lockless aging\|rounds: [0-9]*, every\|zap of every\|RCU callback\|teardown:\|second VM\|khugepaged:\|nodes reused' \
+	grep -a 'write-protect rounds\|built:\|aging lock\|lockless aging\|rounds: [0-9]*, every\|zap of every\|RCU callback\|teardown:\|second VM\|khugepaged:\|reclaim, \|clear_flush_young\|nodes reused' \
 		"$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
 	grep -q '^x86_64/shadow_rmap_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/shadow_aging_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/shadow_zap_rcu_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/khugepaged_young_test PASS' "$LOGS/kvm.results" || r=1
+	grep -q '^x86_64/reclaim_young_test PASS' "$LOGS/kvm.results" || r=1
 	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm.results" || r=1
 	# The node layouts the KVM patch asserts at build time, as SLUB made
 	# them: 128-byte objects at a 128-byte stride, the rmap nodes' free
@@ -225,7 +228,7 @@ if [ $failed -eq 0 ]; then
 	step series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	SUMMARY='warning|stock|converted|sizes'
 	step sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
-	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:|SLAB|stride|aging lock|lockless aging|every written|zap of every|RCU callback|teardown:|second VM|khugepaged:|nodes reused'
+	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:|SLAB|stride|aging lock|lockless aging|every written|zap of every|RCU callback|teardown:|second VM|khugepaged:|reclaim, |clear_flush_young|nodes reused'
 	step kvm-selftests-shadow kvm_selftests_check
 	SUMMARY='killed|SURVIVED|SURVIVING|NOT JUDGED|skipped|not logged|does not build'
 	step kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"

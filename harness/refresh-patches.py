@@ -10,8 +10,9 @@ The number of commits must equal the number of patches.  With
 --keep-messages, each patch keeps its subject and message and takes only
 the diff and the new files (for messages edited in patches/).
 
-A new patch needs its file in patches/ first (From:, Subject:, X-Series-Add:
-for the files it adds, the message, '---'); run with --keep-messages then.
+Files a commit creates join its X-Series-Add: list.  A new patch needs its
+file in patches/ first (From:, Subject:, then a blank line); without
+--keep-messages its message comes from the commit.
 
 usage: refresh-patches.py [--keep-messages] TOP SRC   (make refresh: TOP=.,
 SRC=build/linux, messages from the commits)
@@ -44,6 +45,10 @@ def main():
             key, _, val = line.partition(":")
             hdr[key.strip().lower()] = val.strip()
         adds = hdr.get("x-series-add", "").split()
+        # A file the commit creates is ours: it joins X-Series-Add.
+        created = git("diff", "--name-only", "--no-renames", "--diff-filter=A",
+                      f"{c}^", c).split()
+        adds += [rel for rel in created if rel not in adds]
         if keep:
             subject = hdr["subject"]
             body = rest.partition("\n---\n")[0].strip() + "\n"

@@ -36,6 +36,7 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "page_aging.h"
 
 #define SLOT		10
 #define GPA		0x10000000ULL
@@ -45,7 +46,6 @@
 
 #define KHUGEPAGED	"/sys/kernel/mm/transparent_hugepage/khugepaged/"
 #define KPF_THP		22
-#define LOCKLESS_PARAM	"/sys/module/kvm/parameters/lockless_aging"
 
 static void guest_code(void)
 {
@@ -71,38 +71,6 @@ static void run_to_sync(struct kvm_vcpu *vcpu, uint64_t want)
 		    "guest: expected sync %lu, got ucall %lu", want, uc.cmd);
 }
 
-static uint64_t read_u64_file(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
-
-	TEST_ASSERT(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0,
-		    "reading %s: %s", path, strerror(errno));
-	close(fd);
-	return strtoull(buf, NULL, 0);
-}
-
-static void write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	TEST_ASSERT(fd >= 0 && write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing %s to %s: %s", val, path, strerror(errno));
-	close(fd);
-}
-
-static uint64_t pfn_of(int pagemap_fd, void *addr)
-{
-	uint64_t entry;
-
-	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (uintptr_t)addr / PG_SIZE_4K * 8) == 8,
-		    "reading /proc/self/pagemap failed");
-	TEST_ASSERT(entry & (1ULL << 63), "page at %p is not present", addr);
-	entry &= (1ULL << 55) - 1;
-	TEST_ASSERT(entry, "pagemap shows PFN 0: run as root");
-	return entry;
-}
-
 /* Whether the page at @addr is part of a huge page. */
 static bool is_thp(int pagemap_fd, int kpageflags_fd, void *addr)
 {
@@ -113,56 +81,10 @@ static bool is_thp(int pagemap_fd, int kpageflags_fd, void *addr)
 	return flags & (1ULL << KPF_THP);
 }
 
-/* Mark every page idle until each takes the mark (not in an LRU batch). */
-static void age_all(int idle_fd, int pagemap_fd, uint8_t *mem)
-{
-	uint64_t pfn, bits;
-	int i, tries, idle = 0;
-
-	for (tries = 0; tries < 50 && idle < NPAGES; tries++) {
-		system("echo 1 > /proc/sys/vm/drop_caches");
-		for (i = 0; i < NPAGES; i++) {
-			pfn = pfn_of(pagemap_fd, mem + i * PG_SIZE_4K);
-			bits = 1ULL << (pfn % 64);
-			TEST_ASSERT(pwrite(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
-				    "writing page_idle/bitmap: %s", strerror(errno));
-		}
-		for (i = 0, idle = 0; i < NPAGES; i++) {
-			pfn = pfn_of(pagemap_fd, mem + i * PG_SIZE_4K);
-			TEST_ASSERT(pread(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
-				    "reading page_idle/bitmap: %s", strerror(errno));
-			idle += !!(bits & (1ULL << (pfn % 64)));
-		}
-	}
-	TEST_ASSERT(idle == NPAGES, "only %d of %d pages took the idle mark",
-		    idle, NPAGES);
-}
-
-/* Whether kvm.lockless_aging exists and is on. */
-static bool read_lockless(void)
-{
-	int fd = open(LOCKLESS_PARAM, O_RDONLY);
-	char c = 0;
-
-	if (fd < 0)
-		return false;
-	TEST_ASSERT(read(fd, &c, 1) == 1, "reading " LOCKLESS_PARAM);
-	close(fd);
-	return c == 'Y' || c == '1';
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int main(void)
 {
 	int idle_fd, pagemap_fd, kpageflags_fd, i;
-	uint64_t scans, walks = 0, cold_walks = 0;
+	uint64_t scans, walks = 0, cold_walks = 0, pfns[NPAGES];
 	char sleep_ms[32] = "";
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
@@ -195,7 +117,9 @@ int main(void)
 	TEST_ASSERT(!is_thp(pagemap_fd, kpageflags_fd, mem), "small pages expected");
 
 	/* Aged, and nothing on the host's side remembers the accesses. */
-	age_all(idle_fd, pagemap_fd, mem);
+	for (i = 0; i < NPAGES; i++)
+		pfns[i] = pfn_of(pagemap_fd, mem + i * PG_SIZE_4K);
+	mark_all_idle(idle_fd, pfns, NPAGES, 0);
 	TEST_ASSERT(!madvise(mem, PG_SIZE_2M, MADV_COLD), "MADV_COLD");
 
 	snprintf(sleep_ms, sizeof(sleep_ms), "%lu",

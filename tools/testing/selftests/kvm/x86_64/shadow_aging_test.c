@@ -72,6 +72,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "fail_lockless_age.h"
+#include "page_aging.h"
 
 #define DATA_SLOT	10
 #define DATA_GPA	0x10000000ULL
@@ -279,15 +280,6 @@ static void *zap_thread(void *arg)
 }
 
 /* Wait up to a minute for *@at, written by another thread, to be @want. */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Wait up to a minute for *@at, written by another thread, to be @want. */
 static void wait_for(uint64_t *at, uint64_t want, const char *what)
 {
 	double t0 = now();
@@ -296,56 +288,6 @@ static void wait_for(uint64_t *at, uint64_t want, const char *what)
 		TEST_ASSERT(now() - t0 < 60, "round %lu: %s", want, what);
 		usleep(100);
 	}
-}
-
-static uint64_t pfn_of(int pagemap_fd, void *addr)
-{
-	uint64_t entry;
-
-	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (uintptr_t)addr / getpagesize() * 8) == 8,
-		    "reading /proc/self/pagemap failed");
-	TEST_ASSERT(entry & (1ULL << 63), "data page at %p is not present", addr);
-	entry &= (1ULL << 55) - 1;
-	TEST_ASSERT(entry, "pagemap shows PFN 0: run as root");
-	return entry;
-}
-
-static void mark_idle(int idle_fd, uint64_t pfn)
-{
-	uint64_t bits = 1ULL << (pfn % 64);
-
-	TEST_ASSERT(pwrite(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
-		    "writing page_idle/bitmap failed: %s", strerror(errno));
-}
-
-static bool is_idle(int idle_fd, uint64_t pfn)
-{
-	uint64_t bits;
-
-	TEST_ASSERT(pread(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
-		    "reading page_idle/bitmap failed: %s", strerror(errno));
-	return bits & (1ULL << (pfn % 64));
-}
-
-#define LOCKLESS_PARAM	"/sys/module/kvm/parameters/lockless_aging"
-
-static void set_lockless(bool on)
-{
-	int fd = open(LOCKLESS_PARAM, O_WRONLY);
-
-	TEST_ASSERT(fd >= 0 && write(fd, on ? "1" : "0", 1) == 1,
-		    "writing " LOCKLESS_PARAM);
-	close(fd);
-}
-
-static bool read_lockless(void)
-{
-	char c = 0;
-	int fd = open(LOCKLESS_PARAM, O_RDONLY);
-
-	TEST_ASSERT(fd >= 0 && read(fd, &c, 1) == 1, "reading " LOCKLESS_PARAM);
-	close(fd);
-	return c == 'Y' || c == '1';
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -398,24 +340,6 @@ static void pin(pthread_t thread, int cpu)
 	CPU_SET(cpu, &set);
 	TEST_ASSERT(!pthread_setaffinity_np(thread, sizeof(set), &set),
 		    "pinning a thread to CPU %d", cpu);
-}
-
-/*
- * Mark @n pages idle until each takes the mark (a page still in a per-CPU
- * LRU batch cannot), from @first on; the pages before @first only marked.
- */
-static void mark_all_idle(int idle_fd, uint64_t *pfns, int n, int first)
-{
-	int i = first, r;
-
-	for (r = 0; r < 50 && i < n; r++) {
-		system("echo 1 > /proc/sys/vm/drop_caches");
-		for (i = 0; i < n; i++)
-			mark_idle(idle_fd, pfns[i]);
-		for (i = first; i < n && is_idle(idle_fd, pfns[i]); i++)
-			;
-	}
-	TEST_ASSERT(i == n, "page %d never took the idle mark", i);
 }
 
 /*

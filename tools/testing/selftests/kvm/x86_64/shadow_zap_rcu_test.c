@@ -41,6 +41,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "fail_lockless_age.h"
+#include "page_aging.h"
 
 #define DATA_SLOT	10
 #define DATA_GPA	0x10000000ULL
@@ -73,14 +74,6 @@ static void guest_stretch(void)
 	for (i = 0; i < STRETCH_PTES; i++)
 		READ_ONCE(*(uint64_t *)(STRETCH_GVA + i * PG_SIZE_4K));
 	GUEST_DONE();
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* The VM's own debugfs directory: /sys/kernel/debug/kvm/PID-FD/. */

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a test sees from the host of the aging of guest memory: the PFNs and
+ * swap state of /proc/self/pagemap, the page_idle bitmap (whose writes reach
+ * KVM as clear_young) and kvm.lockless_aging.
+ */
+#ifndef SELFTEST_KVM_PAGE_AGING_H
+#define SELFTEST_KVM_PAGE_AGING_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/bits.h>
+
+#include "test_util.h"
+
+#define PAGEMAP_PRESENT	BIT_ULL(63)
+#define PAGEMAP_SWAPPED	BIT_ULL(62)
+#define PAGEMAP_PFN	GENMASK_ULL(54, 0)
+
+#define LOCKLESS_PARAM	"/sys/module/kvm/parameters/lockless_aging"
+
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline uint64_t read_u64_file(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+
+	TEST_ASSERT(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0,
+		    "reading %s: %s", path, strerror(errno));
+	close(fd);
+	return strtoull(buf, NULL, 0);
+}
+
+static inline void write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	TEST_ASSERT(fd >= 0 && write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "writing %s to %s: %s", val, path, strerror(errno));
+	close(fd);
+}
+
+/* The pagemap entry of the page at @addr. */
+static inline uint64_t pagemap_entry(int pagemap_fd, void *addr)
+{
+	uint64_t entry;
+
+	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (uintptr_t)addr / getpagesize() * 8) == 8,
+		    "reading /proc/self/pagemap failed");
+	return entry;
+}
+
+/* The PFN of the page at @addr, which must be present. */
+static inline uint64_t pfn_of(int pagemap_fd, void *addr)
+{
+	uint64_t entry = pagemap_entry(pagemap_fd, addr);
+
+	TEST_ASSERT(entry & PAGEMAP_PRESENT, "page at %p is not present", addr);
+	TEST_ASSERT(entry & PAGEMAP_PFN, "pagemap shows PFN 0: run as root");
+	return entry & PAGEMAP_PFN;
+}
+
+static inline void mark_idle(int idle_fd, uint64_t pfn)
+{
+	uint64_t bits = 1ULL << (pfn % 64);
+
+	TEST_ASSERT(pwrite(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
+		    "writing page_idle/bitmap failed: %s", strerror(errno));
+}
+
+static inline bool is_idle(int idle_fd, uint64_t pfn)
+{
+	uint64_t bits;
+
+	TEST_ASSERT(pread(idle_fd, &bits, 8, pfn / 64 * 8) == 8,
+		    "reading page_idle/bitmap failed: %s", strerror(errno));
+	return bits & (1ULL << (pfn % 64));
+}
+
+/*
+ * Mark the @n pages of @pfns idle until each from @first on takes the mark
+ * (a page in a per-CPU LRU batch cannot; dropping caches drains them); the
+ * pages before @first are only marked.
+ */
+static inline void mark_all_idle(int idle_fd, uint64_t *pfns, int n, int first)
+{
+	int i = first, r;
+
+	for (r = 0; r < 50 && i < n; r++) {
+		system("echo 1 > /proc/sys/vm/drop_caches");
+		for (i = 0; i < n; i++)
+			mark_idle(idle_fd, pfns[i]);
+		for (i = first; i < n && is_idle(idle_fd, pfns[i]); i++)
+			;
+	}
+	TEST_ASSERT(i == n, "page %d never took the idle mark", i);
+}
+
+/* Whether kvm.lockless_aging exists (a kernel with the series) and is on. */
+static inline bool read_lockless(void)
+{
+	int fd = open(LOCKLESS_PARAM, O_RDONLY);
+	char c = 0;
+
+	if (fd < 0)
+		return false;
+	TEST_ASSERT(read(fd, &c, 1) == 1, "reading " LOCKLESS_PARAM);
+	close(fd);
+	return c == 'Y' || c == '1';
+}
+
+static inline void set_lockless(bool on)
+{
+	write_file(LOCKLESS_PARAM, on ? "1" : "0");
+}
+
+#endif /* SELFTEST_KVM_PAGE_AGING_H */
