@@ -2,8 +2,9 @@
 # The userspace performance and stress set for a machine with more cores or
 # another CPU (issue: per-entry cost on every CPU, 16-core scaling):
 #   harness/cores.sh build        here: static bench and stress, and the
-#                                 TSan stress with libtsan linked in, into
-#                                 build/cores (git-ignored)
+#                                 TSan stress with libtsan and liburcu
+#                                 linked in (it loads libc alone), into
+#                                 build/cores (git-ignored); checks with ldd
 #   harness/cores.sh run [DIR]    anywhere, from build/cores alone (no apt,
 #                                 no compiler): logs and CSV into DIR
 #                                 (default build/cores/logs)
@@ -22,14 +23,23 @@ build)
 	[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
 	mkdir -p "$BIN"
 	log "building static binaries in build/cores"
+	# liburcu from its archives, libtsan static: the binaries need nothing
+	# but libc (stress-tsan: ThreadSanitizer's runtime needs libc dynamic).
 	make -s -C "$TOP/tools/testing/llist_nulls_multi" O="$BIN" -j"$JOBS" \
-		LDFLAGS=-static TSAN_LDFLAGS=-static-libtsan bench stress stress-tsan
-	# stress-tsan links liburcu dynamically (ThreadSanitizer's runtime is
-	# static, liburcu has no -fsanitize build): the libraries travel in
-	# build/cores/lib, which run puts on LD_LIBRARY_PATH.
-	mkdir -p "$BIN/lib"
-	ldd "$BIN/stress-tsan" | awk '/liburcu/ {print $3}' | xargs -r cp -L -t "$BIN/lib"
-	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan" "$BIN/lib"
+		LDFLAGS=-static TSAN_LDFLAGS=-static-libtsan \
+		TSAN_LDLIBS="-Wl,-Bstatic -lurcu-memb -lurcu-common -Wl,-Bdynamic -lpthread" \
+		bench stress stress-tsan
+	rm -rf "$BIN/lib"
+	for b in bench stress; do
+		deps=$(ldd "$BIN/$b" 2>&1 || true)
+		grep -q 'not a dynamic executable' <<<"$deps" ||
+			die "build/cores/$b is not static: $(tr '\n' ' ' <<<"$deps")"
+	done
+	# What stress-tsan loads: libc's own libraries and nothing else.
+	others=$(ldd "$BIN/stress-tsan" | awk '$1 !~ /^(linux-vdso|libc|libm|libpthread|libdl|librt|libgcc_s|\/lib64\/ld-linux)/' | tr '\n' ' ')
+	[ -z "$others" ] || die "build/cores/stress-tsan loads libraries a bare machine may lack: $others"
+	log "build/cores: bench and stress static; stress-tsan loads only libc's libraries ($(ldd "$BIN/stress-tsan" | awk '{print $1}' | tr '\n' ' '))"
+	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan"
 	;;
 run)
 	out=${2:-$BIN/logs}
@@ -50,9 +60,7 @@ run)
 	tail -8 "$out/stress-w2-r14.log"
 	"$BIN/stress" -w 6 -r 10 30 >"$out/stress-w6-r10.log" 2>&1 || status=1
 	tail -8 "$out/stress-w6-r10.log"
-	LD_LIBRARY_PATH=$BIN/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
-		run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 ||
-		status=1
+	run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 || status=1
 	[ $status -eq 0 ] && log "cores: every stress run passed" ||
 		log "cores: a stress run FAILED (logs in $out)"
 	exit $status
