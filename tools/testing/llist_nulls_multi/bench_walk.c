@@ -127,8 +127,8 @@ static void warm_iter_nolock(void *p)
  * The inline form again, with a fallback the compiler does not inline: the
  * sum's address reaches a call, so the sum must live in memory, and every
  * acquire of the walk (a compiler barrier) makes the compiler store and
- * reload it around each entry.  This is how the walk looked to a caller
- * whose visitor state escapes; see the guide's "What a pass costs".
+ * reload it around each entry: the cost a caller pays when its visitor
+ * state escapes; see the guide's "What a pass costs".
  */
 static noinline int sum_locked_outofline(const struct llist_nulls_multi_head *head,
 					 void *arg)

@@ -603,12 +603,7 @@ static int visit(void *entry, void *arg)
 static int fallback(const struct llist_nulls_multi_head *head, void *arg)
 {
 	struct walk_ctx *c = arg;
-	/*
-	 * Zeroed only for gcc's -Wmaybe-uninitialized, which kbuild turns off:
-	 * iter_first() leaves .slot unset for an inline entry, and iter_next()
-	 * never reads it then.
-	 */
-	struct llist_nulls_multi_iter iter = { 0 };
+	struct llist_nulls_multi_iter iter;
 	int ret = 0;
 	void *e;
 

@@ -30,9 +30,9 @@
  * some moment during the walk; no pass may exceed its bound.  The first
  * violations are printed with the run's trace.
  *
- * Scenarios: the two interleavings found by the LKMM review of the old slot
- * stores (see tools/testing/llist_nulls_multi/litmus/LLNM+reuse-slot-old
- * and LLNM+refill-hole-old), and random small ones: two lists of capacity 2
+ * Scenarios: the two interleavings in which plain slot stores would let a
+ * walk miss an entry (tools/testing/llist_nulls_multi/litmus/
+ * LLNM+reuse-slot-old and LLNM+refill-hole-old), and random small ones: two lists of capacity 2
  * or 3 over one LIFO node pool (a node freed is the next one reused), a few
  * adds, deletions and destroys while the walker walks list A.
  *
@@ -558,7 +558,7 @@ static void add_op(struct op *ops, unsigned int *n, enum op_kind k,
 }
 
 /*
- * The first interleaving of the review: A is N1(pos 1: [E2]) -> N0(pos 0:
+ * The first of those interleavings: A is N1(pos 1: [E2]) -> N0(pos 0:
  * [E0, E1]).  In one critical section the writer deletes E0 (E2 fills the
  * hole, N1 is emptied and freed) and adds E3, which reuses N1.
  */
