@@ -15,7 +15,11 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* The capacity of the node type the harness uses: KVM's, 128-byte nodes. */
+/*
+ * The capacity of the node type the harness uses: a 128-byte node, as KVM's
+ * parent_ptes nodes (14); its rmap nodes keep one word for the slab's free
+ * pointer and hold 13.
+ */
 #define TEST_CAP	14
 
 /* The count of shim warnings; defined by each program. */

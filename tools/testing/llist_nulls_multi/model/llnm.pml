@@ -46,7 +46,7 @@
 /* Sizes                                                                */
 /* ------------------------------------------------------------------ */
 
-#define CAP		2	/* entries per node (KVM: 14) */
+#define CAP		2	/* entries per node (KVM: 13 and 14) */
 #define NNODES		3	/* node objects in the type-stable pool */
 #ifndef NA
 #define NA		5	/* entries 1..NA belong to list A */
