@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The userspace performance and stress set for a machine with more cores or
-# another CPU (issue: per-entry cost on every CPU, 16-core scaling):
+# another CPU (the per-entry cost on that CPU, scaling to its cores):
 #   harness/cores.sh build        here: static bench and stress, and the
 #                                 TSan stress with libtsan and liburcu
 #                                 linked in (it loads libc alone), into
