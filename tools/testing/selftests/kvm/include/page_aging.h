@@ -2,7 +2,8 @@
 /*
  * What a test sees from the host of the aging of guest memory: the PFNs and
  * swap state of /proc/self/pagemap, the page_idle bitmap (whose writes reach
- * KVM as clear_young) and kvm.lockless_aging.
+ * KVM as clear_young) and kvm.lockless_aging; and a vCPU run to its guest's
+ * next GUEST_SYNC.
  */
 #ifndef SELFTEST_KVM_PAGE_AGING_H
 #define SELFTEST_KVM_PAGE_AGING_H
@@ -19,6 +20,8 @@
 #include <linux/bits.h>
 
 #include "test_util.h"
+#include "kvm_util.h"
+#include "ucall_common.h"
 
 #define PAGEMAP_PRESENT	BIT_ULL(63)
 #define PAGEMAP_SWAPPED	BIT_ULL(62)
@@ -126,6 +129,19 @@ static inline bool read_lockless(void)
 static inline void set_lockless(bool on)
 {
 	write_file(LOCKLESS_PARAM, on ? "1" : "0");
+}
+
+/* Run @vcpu until its guest calls GUEST_SYNC(@want). */
+static inline void run_to_sync(struct kvm_vcpu *vcpu, uint64_t want)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == want,
+		    "guest: expected sync %lu, got ucall %lu", want, uc.cmd);
 }
 
 #endif /* SELFTEST_KVM_PAGE_AGING_H */

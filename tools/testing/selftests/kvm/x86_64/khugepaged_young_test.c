@@ -59,18 +59,6 @@ static void guest_code(void)
 	GUEST_DONE();
 }
 
-static void run_to_sync(struct kvm_vcpu *vcpu, uint64_t want)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == want,
-		    "guest: expected sync %lu, got ucall %lu", want, uc.cmd);
-}
-
 /* Whether the page at @addr is part of a huge page. */
 static bool is_thp(int pagemap_fd, int kpageflags_fd, void *addr)
 {

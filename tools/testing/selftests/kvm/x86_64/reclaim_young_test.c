@@ -70,21 +70,9 @@ static void guest_code(void)
 	}
 }
 
-static void run_to_sync(struct kvm_vcpu *vcpu, uint64_t want)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == want,
-		    "guest: expected sync %lu, got ucall %lu", want, uc.cmd);
-}
-
 /* What the test set up, undone at exit, whether it passes or not. */
 static bool zram_is_ours;
-static char cgroup_dir[256];
+static char cgroup_dir[128];
 static char old_cgroup_procs[512];
 
 static void write_quietly(const char *path, const char *val)
@@ -190,8 +178,10 @@ static void setup_cgroup(void)
 
 	/* Where the test was ("0::/path"), to go back there at exit. */
 	f = fopen("/proc/self/cgroup", "r");
-	TEST_ASSERT(f && fgets(line, sizeof(line), f) && !strncmp(line, "0::", 3),
-		    "reading /proc/self/cgroup");
+	TEST_ASSERT(f, "opening /proc/self/cgroup");
+	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3))
+		;
+	TEST_ASSERT(!strncmp(line, "0::", 3), "no cgroup v2 line in /proc/self/cgroup");
 	fclose(f);
 	line[strcspn(line, "\n")] = 0;
 	snprintf(old_cgroup_procs, sizeof(old_cgroup_procs),
@@ -199,8 +189,9 @@ static void setup_cgroup(void)
 
 	write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
 	snprintf(path, sizeof(path), CGROUP_ROOT "/reclaim_young_test.%d", getpid());
-	TEST_ASSERT(!mkdir(path, 0755), "mkdir %s: %s", path, strerror(errno));
-	snprintf(cgroup_dir, sizeof(cgroup_dir), "%s", path);
+	TEST_ASSERT(strlen(path) < sizeof(cgroup_dir) && !mkdir(path, 0755),
+		    "mkdir %s: %s", path, strerror(errno));
+	memcpy(cgroup_dir, path, strlen(path) + 1);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup_dir);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	write_file(path, pid);
