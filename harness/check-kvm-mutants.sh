@@ -60,12 +60,19 @@ for m in "${muts[@]}"; do
 			echo "NOT JUDGED: $name: ${res:-no result} (build/kvm-run/mutant-$name.log)"
 			r=1
 		else
-			echo "killed: $name: $(cat "$BUILD/kvm-run/mutant-$name.results")"
-			# The assertion's own words, else the kernel's report.
-			grep -a -A4 'Test Assertion Failure' "$BUILD/kvm-run/mutant-$name.log" |
-				grep -a -v -E 'Assertion|\.c:[0-9]+:|pid=|addr2line' | head -n 1 |
-				grep . || grep -a -m1 -E "not logged|expected|BUG at|$KERNEL_PROBLEMS" \
-				"$BUILD/kvm-run/mutant-$name.log" | sed 's/^/  /' || true
+			# One line: the named test's result and why: the assertion's
+			# own words, else the kernel's report.
+			log_=$BUILD/kvm-run/mutant-$name.log
+			why=
+			[[ $res == FAIL* ]] &&
+				why=$(grep -a -A4 'Test Assertion Failure' "$log_" |
+					grep -a -v -E 'Assertion|\.c:[0-9]+:|pid=|addr2line' |
+					grep -a -m1 . | sed 's/^.*\] *//')
+			[ -z "$why" ] && [ $reported = 1 ] &&
+				why="kernel report: $(grep -a -m1 -E "$KERNEL_PROBLEMS" "$log_" | sed 's/^\[[^]]*\] *//')"
+			[ -z "$why" ] &&
+				why=$(grep -a -m1 -E "not logged|expected|BUG at" "$log_" | sed 's/^.*\] *//')
+			echo "killed: $name: ${test:-x86_64/shadow_rmap_test} ${res:-no result}: ${why:-see build/kvm-run/mutant-$name.log}"
 		fi
 	else
 		echo "mutant $name does not build"
