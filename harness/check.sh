@@ -241,7 +241,7 @@ if [ $failed -eq 0 ]; then
 	step userspace-bench-runs bench_smoke
 	SUMMARY='PASS|FAIL|states|errors'
 	step spin-model-and-mutants bash "$HARNESS/model.sh"
-	SUMMARY='^(ok|FAIL) .*-old|^FAIL|^litmus:'
+	SUMMARY='^(ok|FAIL) .*-plain|^FAIL|^litmus:'
 	step lkmm-litmus-herd7 bash "$HARNESS/litmus.sh"
 	SUMMARY='^scenario|^random:|^weak:|killed|SURVIVED|FAIL'
 	step weak-memory-adversary bash "$HARNESS/weak.sh"

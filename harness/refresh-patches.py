@@ -10,7 +10,7 @@ The number of commits must equal the number of patches.  With
 --keep-messages, each patch keeps its subject and message and takes only
 the diff and the new files (for messages edited in patches/).
 
-Files a commit creates join its X-Series-Add: list.  A new patch needs its
+X-Series-Add: lists the files the commit creates.  A new patch needs its
 file in patches/ first (From:, Subject:, then a blank line); without
 --keep-messages its message comes from the commit.
 
@@ -44,10 +44,11 @@ def main():
         for line in head.splitlines():
             key, _, val = line.partition(":")
             hdr[key.strip().lower()] = val.strip()
-        adds = hdr.get("x-series-add", "").split()
-        # A file the commit creates is ours: it joins X-Series-Add.
+        # X-Series-Add: the files the commit creates (ours), in the order
+        # the patch listed them, then any new ones; a renamed file leaves.
         created = git("diff", "--name-only", "--no-renames", "--diff-filter=A",
                       f"{c}^", c).split()
+        adds = [rel for rel in hdr.get("x-series-add", "").split() if rel in created]
         adds += [rel for rel in created if rel not in adds]
         if keep:
             subject = hdr["subject"]

@@ -92,7 +92,7 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 	 * A walker may still stand on @node from an earlier life.  Every slot
 	 * it may load with acquire is written with a release: an acquire that
 	 * reads a plain store orders nothing, even after an earlier release to
-	 * the same slot in this critical section (LLNM+reuse-slot-old).  The
+	 * the same slot in this critical section (LLNM+reuse-slot-plain).  The
 	 * litmus tests are in tools/testing/llist_nulls_multi/litmus/.
 	 */
 	if (!first) {
@@ -178,7 +178,7 @@ found:
 		/*
 		 * The fill is a release too: a walker that reads it with
 		 * acquire must be ordered after every earlier fill of this
-		 * critical section (LLNM+refill-hole-old).
+		 * critical section (LLNM+refill-hole-plain).
 		 */
 		smp_store_release(&node->entries[i], first->entries[last]);
 	/* Order the fill before the clear (LLNM+del-fill-then-clear). */

@@ -32,7 +32,7 @@
  *
  * Scenarios: the two interleavings in which plain slot stores would let a
  * walk miss an entry (tools/testing/llist_nulls_multi/litmus/
- * LLNM+reuse-slot-old and LLNM+refill-hole-old), and random small ones: two lists of capacity 2
+ * LLNM+reuse-slot-plain and LLNM+refill-hole-plain), and random small ones: two lists of capacity 2
  * or 3 over one LIFO node pool (a node freed is the next one reused), a few
  * adds, deletions and destroys while the walker walks list A.
  *
