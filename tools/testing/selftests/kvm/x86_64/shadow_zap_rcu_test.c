@@ -100,14 +100,9 @@ static bool read_vm_debugfs(struct kvm_vm *vm, const char *file, uint64_t *val)
 static void write_vm_debugfs(struct kvm_vm *vm, const char *file, const char *val)
 {
 	char path[128];
-	int fd;
 
 	vm_debugfs(vm, file, path, sizeof(path));
-	fd = open(path, O_WRONLY);
-	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing %s: %s", path, strerror(errno));
-	close(fd);
+	write_file(path, val);
 }
 
 /* A VM whose vCPU has read through @tables guest page tables. */
@@ -198,14 +193,13 @@ static uint64_t stretch_passes;
  */
 static void *stretch_thread(void *arg)
 {
-	uint64_t pfn = *(uint64_t *)arg, bits = 1ULL << (pfn % 64);
+	uint64_t pfn = *(uint64_t *)arg;
 	int fd = open("/sys/kernel/mm/page_idle/bitmap", O_WRONLY);
 
 	TEST_ASSERT(fd >= 0, "opening page_idle/bitmap: %s", strerror(errno));
 	fail_lockless_age_this_thread(true);
 	while (!__atomic_load_n(&stretch_stop, __ATOMIC_ACQUIRE)) {
-		TEST_ASSERT(pwrite(fd, &bits, 8, pfn / 64 * 8) == 8,
-			    "writing page_idle/bitmap: %s", strerror(errno));
+		mark_idle(fd, pfn);
 		stretch_passes++;
 	}
 	close(fd);
@@ -221,7 +215,6 @@ static struct kvm_vm *start_stretch(pthread_t *thread, uint64_t *pfn)
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	struct ucall uc;
-	uint64_t entry;
 	void *hva;
 	int i, fd;
 
@@ -239,30 +232,15 @@ static struct kvm_vm *start_stretch(pthread_t *thread, uint64_t *pfn)
 	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_DONE, "stretch guest did not finish");
 
 	fd = open("/proc/self/pagemap", O_RDONLY);
-	TEST_ASSERT(fd >= 0 && pread(fd, &entry, 8, (uintptr_t)hva / getpagesize() * 8) == 8,
-		    "reading /proc/self/pagemap");
+	TEST_ASSERT(fd >= 0, "opening /proc/self/pagemap: %s", strerror(errno));
+	*pfn = pfn_of(fd, hva);
 	close(fd);
-	*pfn = entry & ((1ULL << 55) - 1);
-	TEST_ASSERT((entry >> 63) && *pfn, "no PFN for the stretch page");
 
-	/*
-	 * A page still in a per-CPU LRU batch cannot be marked idle (and is
-	 * not aged): drain the batches until it takes the mark.
-	 */
+	/* A page still in a per-CPU LRU batch is not aged: mark it idle first. */
 	fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
 	TEST_ASSERT(fd >= 0, "opening page_idle/bitmap: %s", strerror(errno));
-	for (i = 0; i < 50; i++) {
-		uint64_t bits = 1ULL << (*pfn % 64);
-
-		system("echo 1 > /proc/sys/vm/drop_caches");
-		TEST_ASSERT(pwrite(fd, &bits, 8, *pfn / 64 * 8) == 8 &&
-			    pread(fd, &bits, 8, *pfn / 64 * 8) == 8,
-			    "page_idle/bitmap: %s", strerror(errno));
-		if (bits & (1ULL << (*pfn % 64)))
-			break;
-	}
+	mark_all_idle(fd, pfn, 1, 0);
 	close(fd);
-	TEST_ASSERT(i < 50, "the stretch page never took the idle mark");
 
 	fail_lockless_age_set(100, FAULT_DELAY, 200);
 	pthread_create(thread, NULL, stretch_thread, pfn);

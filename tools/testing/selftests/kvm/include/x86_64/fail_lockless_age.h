@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "page_aging.h"
 
 #define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
 
@@ -27,16 +28,6 @@
 #define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
 #define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
 #define FAULT_OTHER_VM	0x20	/* another VM's SPTE of the same gfn first */
-
-static inline void fail_lockless_age_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	TEST_ASSERT(fd >= 0, "opening %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing '%s' to %s: %s", val, path, strerror(errno));
-	close(fd);
-}
 
 static inline bool fail_lockless_age_present(void)
 {
@@ -52,15 +43,15 @@ static inline void fail_lockless_age_set(int pct, int modes, int delay_us)
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%d", pct);
-	fail_lockless_age_write(FAIL_ATTR "probability", buf);
-	fail_lockless_age_write(FAIL_ATTR "interval", "1");
-	fail_lockless_age_write(FAIL_ATTR "times", "-1");
-	fail_lockless_age_write(FAIL_ATTR "verbose", "0");
-	fail_lockless_age_write(FAIL_ATTR "task-filter", "Y");
+	write_file(FAIL_ATTR "probability", buf);
+	write_file(FAIL_ATTR "interval", "1");
+	write_file(FAIL_ATTR "times", "-1");
+	write_file(FAIL_ATTR "verbose", "0");
+	write_file(FAIL_ATTR "task-filter", "Y");
 	snprintf(buf, sizeof(buf), "%d", delay_us);
-	fail_lockless_age_write(FAIL_ATTR "delay_us", buf);
+	write_file(FAIL_ATTR "delay_us", buf);
 	snprintf(buf, sizeof(buf), "%#x", pct ? modes : 0);
-	fail_lockless_age_write(FAIL_ATTR "modes", buf);
+	write_file(FAIL_ATTR "modes", buf);
 }
 
 /* A number the attribute's directory shows (reused), or its Y/N as 1/0. */
@@ -82,7 +73,7 @@ static inline unsigned long fail_lockless_age_read(const char *name)
 /* Whether the calling thread is marked. */
 static inline void fail_lockless_age_this_thread(bool on)
 {
-	fail_lockless_age_write("/proc/thread-self/make-it-fail", on ? "1" : "0");
+	write_file("/proc/thread-self/make-it-fail", on ? "1" : "0");
 }
 
 #endif /* SELFTEST_KVM_FAIL_LOCKLESS_AGE_H */
