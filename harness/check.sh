@@ -156,8 +156,7 @@ kvm_selftests_check() {
 	conv=$BUILD/kvm/arch/x86/boot/bzImage
 	bash "$HARNESS/boot-kvm-selftests.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1
 	cat "$LOGS/kvm.results"
-	grep -a 'write-protect rounds\|built:\|aging lock\|lockless aging\|rounds: [0-9]*, every\|zap of every\|RCU callback\|teardown:\|second VM\|khugepaged:\|reclaim, \|clear_flush_young\|nodes reused' \
-		"$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
+	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
 	grep -q '^x86_64/shadow_rmap_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/shadow_aging_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/shadow_zap_rcu_test PASS' "$LOGS/kvm.results" || r=1
@@ -228,7 +227,7 @@ if [ $failed -eq 0 ]; then
 	step series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	SUMMARY='warning|stock|converted|sizes'
 	step sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
-	SUMMARY=' (PASS|SKIP|FAIL|TIMEOUT|MISSING)|write-protect rounds|built:|SLAB|stride|aging lock|lockless aging|every written|zap of every|RCU callback|teardown:|second VM|khugepaged:|reclaim, |clear_flush_young|nodes reused'
+	SUMMARY=" (PASS|SKIP|FAIL|TIMEOUT|MISSING)|SLAB|stride|$KVM_REPORT_LINES"
 	step kvm-selftests-shadow kvm_selftests_check
 	SUMMARY='killed|SURVIVED|SURVIVING|NOT JUDGED|skipped|not logged|does not build'
 	step kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"

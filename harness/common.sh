@@ -42,6 +42,11 @@ apt_need() {
 # warning, a BUG (KASAN, KCSAN and friends print "BUG: ..."), an oops, a
 # panic, a lockdep or RCU splat, KVM's own bug check, a hung task.
 KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEBUG:|INFO: task .* blocked'
+
+# The lines of our KVM selftests' output that the gate and the torture runs
+# show (an ERE): what each test built, aging counters, zaps, the young tests.
+KVM_REPORT_LINES='write-protect rounds|built:|aging lock|lockless aging|rounds: [0-9]+, every|zap of every|RCU callback|teardown:|second VM|khugepaged:|reclaim, |clear_flush_young|nodes reused|shadow pages zapped|deferred'
+
 # RCU stall warnings, which the KVM boots (not the sanitizer tortures, slow
 # under TCG by design) count as problems.
 RCU_STALLS='detected stalls? on CPU|self-detected stall'

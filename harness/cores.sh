@@ -36,9 +36,10 @@ build)
 			die "build/cores/$b is not static: $(tr '\n' ' ' <<<"$deps")"
 	done
 	# What stress-tsan loads: libc's own libraries and nothing else.
-	others=$(ldd "$BIN/stress-tsan" | awk '$1 !~ /^(linux-vdso|libc|libm|libpthread|libdl|librt|libgcc_s|\/lib64\/ld-linux)/' | tr '\n' ' ')
+	deps=$(ldd "$BIN/stress-tsan" | awk '{print $1}' | tr '\n' ' ')
+	others=$(tr ' ' '\n' <<<"$deps" | grep -Ev '^(linux-vdso|libc|libm|libpthread|libdl|librt|libgcc_s|/lib64/ld-linux)|^$' | tr '\n' ' ' || true)
 	[ -z "$others" ] || die "build/cores/stress-tsan loads libraries a bare machine may lack: $others"
-	log "build/cores: bench and stress static; stress-tsan loads only libc's libraries ($(ldd "$BIN/stress-tsan" | awk '{print $1}' | tr '\n' ' '))"
+	log "build/cores: bench and stress static; stress-tsan loads only libc's libraries ($deps)"
 	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan"
 	;;
 run)

@@ -79,8 +79,7 @@ kvm_sanitized() {
 	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
 	QEMU_ACCEL=tcg,thread=multi bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
 		"$label" sanitize 1500 || rc=1
-	grep -a '\] \(rounds\|lockless aging\|aging lock\|shadow pages zapped\|deferred\|nodes reused\|second VM\|khugepaged:\|reclaim, \|clear_flush_young\)' \
-		"$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
+	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
 	if grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log"; then
 		echo "kvm-$v: kernel reports:"
 		grep -aE "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log" | sort | uniq -c | head -20
