@@ -2,7 +2,8 @@
 # boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]
 # Boot BZIMAGE in QEMU TCG (-accel tcg,thread=single -cpu max: emulated AMD
 # SVM, so kvm_amd loads) with shadow paging forced (kvm_amd.npt=0
-# kvm.tdp_mmu=0), run the KVM selftests of harness/kvm/tests.list (SET: all,
+# kvm.tdp_mmu=0), or with KVM_MMU=tdp the TDP MMU over the nested page tables
+# QEMU's TCG emulates for SVM (kvm_amd.npt=1 kvm.tdp_mmu=1), run the KVM selftests of harness/kvm/tests.list (SET: all,
 # or a tag: check for the lines tagged @check, and so on) from a busybox-static initramfs, and
 # print one line per test: "name result seconds".  Results come from the
 # guest's serial log (build/kvm-run/LABEL.log), never from QEMU's exit code.
@@ -17,6 +18,11 @@ kernel=${1:?usage: boot-kvm-selftests.sh BZIMAGE LABEL SET [TIMEOUT]}
 label=${2:?}
 set_=${3:?}
 per_test=${4:-600}
+case ${KVM_MMU:-shadow} in
+shadow) mmu_append="kvm_amd.npt=0 kvm.tdp_mmu=0" mmu_booted="npt=N tdp_mmu=N" ;;
+tdp) mmu_append="kvm_amd.npt=1 kvm.tdp_mmu=1" mmu_booted="npt=Y tdp_mmu=Y" ;;
+*) die "KVM_MMU=$KVM_MMU: shadow or tdp" ;;
+esac
 apt_need busybox-static qemu-system-x86 cpio
 
 st=$BUILD/kvm-selftests
@@ -95,13 +101,13 @@ log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
 	-accel "${QEMU_ACCEL:-tcg,thread=single}" -cpu max -smp 2 -m 3G \
 	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
-	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M kvm_amd.npt=0 kvm.tdp_mmu=0 ${BOOT_APPEND:-}" \
+	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M $mmu_append ${BOOT_APPEND:-}" \
 	-nographic -no-reboot -serial "file:$log" -monitor none </dev/null >"$run/$label.qemu.log" 2>&1 || true
 
 bad=0
 grep -q '@@@ BOOTED' "$log" || { echo "$label: the guest did not boot" >&2; bad=1; }
-if grep -q '@@@ BOOTED' "$log" && ! grep -q '@@@ BOOTED.* npt=N tdp_mmu=N' "$log"; then
-	echo "$label: shadow paging was not in force: $(grep '@@@ BOOTED' "$log")" >&2
+if grep -q '@@@ BOOTED' "$log" && ! grep -q "@@@ BOOTED.* $mmu_booted" "$log"; then
+	echo "$label: ${KVM_MMU:-shadow} paging was not in force: $(grep '@@@ BOOTED' "$log")" >&2
 	bad=1
 fi
 grep -q '@@@ NO-KVM' "$log" && { echo "$label: no /dev/kvm in the guest" >&2; bad=1; }

@@ -13,15 +13,18 @@
 #   build-kvm.sh converted kasan|kcsan   the series with sanitizers, in
 #                     build/kvm-kasan or build/kvm-kcsan: KASAN with
 #                     SLUB_RCU_DEBUG, lockdep and PROVE_RCU; or KCSAN
+#   build-kvm.sh converted lockstat   the series with LOCK_STAT, in
+#                     build/kvm-lockstat: /proc/lock_stat counts kvm->mmu_lock
+#                     (harness/kvm-bench.sh's lock table)
 . "$(dirname "$0")/common.sh"
 
-which=${1:?usage: build-kvm.sh stock|converted [kasan|kcsan]}
+which=${1:?usage: build-kvm.sh stock|converted [kasan|kcsan|lockstat]}
 variant=${2:-}
 tree=$SRC
 out=$BUILD/kvm${variant:+-$variant}
 case $which in
 stock | converted) ;;
-*) die "usage: build-kvm.sh stock|converted [kasan|kcsan]" ;;
+*) die "usage: build-kvm.sh stock|converted [kasan|kcsan|lockstat]" ;;
 esac
 
 apt_need "${BUILD_DEPS[@]}"
@@ -52,8 +55,11 @@ case $variant in
 kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG
 		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU) ;;
 kcsan) RECIPE+=(-e KCSAN -d KCSAN_STRICT) ;;
-*) die "unknown variant '$variant' (kasan, kcsan)" ;;
+lockstat) RECIPE+=(-e LOCK_STAT) ;;
+*) die "unknown variant '$variant' (kasan, kcsan, lockstat)" ;;
 esac
+# The option each variant is for (checked to have stuck).
+declare -A VARIANT_OPTION=([kasan]=KASAN [kcsan]=KCSAN [lockstat]=LOCK_STAT)
 mkdir -p "$out"
 if [ ! -f "$out/.config" ]; then
 	log "configuring $which: x86_64_defconfig + kvm_guest.config"
@@ -67,7 +73,7 @@ if [ "$(cat "$out/.recipe" 2>/dev/null)" != "${RECIPE[*]}" ]; then
 	for o in KVM KVM_INTEL KVM_AMD; do
 		grep -q "^CONFIG_$o=m" "$out/.config" || die "$which: CONFIG_$o=m did not stick"
 	done
-	for o in KVM_PROVE_MMU FAULT_INJECTION_DEBUG_FS ${variant:+${variant^^}}; do
+	for o in KVM_PROVE_MMU FAULT_INJECTION_DEBUG_FS ${variant:+${VARIANT_OPTION[$variant]}}; do
 		grep -q "^CONFIG_$o=y" "$out/.config" || die "$which: CONFIG_$o did not stick"
 	done
 	echo "${RECIPE[*]}" >"$out/.recipe"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Show that our KVM selftests can fail: for each harness/kvm/mutants/*.mut,
-# apply the deliberate bug to the converted KVM, build it, boot it under
-# shadow paging and run the selftest the mutant names ("# test:", default
-# shadow_rmap_test; "# set:" the tests.list tag to boot, default ab;
-# "# append:" more kernel parameters, e.g. debug_pagealloc=on), which
-# must fail or make the kernel report a problem; then put the tree back and
-# rebuild.  Fails if a mutant survives.
+# apply the deliberate bug to the converted KVM, build it, boot it and run
+# the selftest the mutant names ("# test:", default shadow_rmap_test;
+# "# set:" the tests.list tag to boot, default ab; "# append:" more kernel
+# parameters, e.g. debug_pagealloc=on; "# mmu: tdp" boots the TDP MMU, else
+# shadow paging), which must fail or make the kernel report a problem; then
+# put the tree back and rebuild.  Fails if a mutant survives.
 #
 # A mutant marked "# survives: REASON" is a known gap (no test kills it
 # yet) or an equivalent mutant: it is listed as SURVIVING with its reason
@@ -33,6 +33,7 @@ for m in "${muts[@]}"; do
 	test=$(sed -n 's/^# test: *//p' "$m")
 	set_=$(sed -n 's/^# set: *//p' "$m")
 	append=$(sed -n 's/^# append: *//p' "$m")
+	mmu=$(sed -n 's/^# mmu: *//p' "$m")
 	survives=$(sed -n '/^# survives:/,/^# [a-z]*:/p' "$m" | sed '$d' | sed 's/^# *//; s/^survives: *//' | tr '\n' ' ')
 	if [ -n "$survives" ] && [ $all = 0 ]; then
 		echo "SURVIVING (known, not booted): $name: $survives"
@@ -46,7 +47,7 @@ for m in "${muts[@]}"; do
 	if img=$(KVM_ONLY=$ko bash "$HARNESS/build-kvm.sh" converted); then
 		# A kernel problem (BUG, WARNING, KASAN) in the log fails the
 		# boot: that kills the mutant as surely as a failed test.
-		AB_REPS=1 BOOT_APPEND="$append" bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
+		AB_REPS=1 BOOT_APPEND="$append" KVM_MMU="${mmu:-shadow}" bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
 			"mutant-$name" "${set_:-ab}" >"$BUILD/kvm-run/mutant-$name.results" || true
 		res=$(awk -v t="${test:-x86_64/shadow_rmap_test}" '$1 == t { print $2 }' \
 			"$BUILD/kvm-run/mutant-$name.results" | head -n 1)

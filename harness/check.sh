@@ -177,6 +177,22 @@ kvm_selftests_check() {
 	return $r
 }
 
+# Boot it again with the TDP MMU (QEMU's TCG emulates nested paging for
+# SVM) and run the @tdp tests: the stock access_tracking_perf_test, and the
+# aging tests, whose walks without mmu_lock are the TDP MMU's there.
+kvm_selftests_tdp() {
+	local r=0 t
+	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
+	KVM_MMU=tdp bash "$HARNESS/boot-kvm-selftests.sh" "$BUILD/kvm/arch/x86/boot/bzImage" \
+		converted-tdp tdp >"$LOGS/kvm-tdp.results" || r=1
+	cat "$LOGS/kvm-tdp.results"
+	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-tdp.log" | sed 's/^.*\] //'
+	for t in access_tracking_perf_test x86_64/khugepaged_young_test x86_64/reclaim_young_test; do
+		grep -q "^$t PASS" "$LOGS/kvm-tdp.results" || r=1
+	done
+	return $r
+}
+
 htmldocs() {
 	cd "$SRC" || return 1
 	local out
@@ -229,6 +245,7 @@ if [ $failed -eq 0 ]; then
 	step sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
 	SUMMARY=" (PASS|SKIP|FAIL|TIMEOUT|MISSING)|SLAB|stride|$KVM_REPORT_LINES"
 	step kvm-selftests-shadow kvm_selftests_check
+	step kvm-selftests-tdp kvm_selftests_tdp
 	SUMMARY='killed|SURVIVED|SURVIVING|NOT JUDGED|skipped|not logged|does not build'
 	step kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig

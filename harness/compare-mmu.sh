@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Compare arch/x86/kvm/mmu/mmu.o, stock against converted: sparse (C=2) and
-# W=1 warnings (line numbers dropped) and `size`.  Fails if the converted
+# Compare arch/x86/kvm/mmu/mmu.o and tdp_mmu.o, stock against converted:
+# sparse (C=2) and W=1 warnings (line numbers dropped) and `size`.  Fails if the converted
 # file has a warning the stock one does not.  Stock is the commit before the
 # series' first KVM patch (the library is there, KVM untouched); converted is
-# the tip.  Builds only mmu.o (and what it needs) in build/kvm, configuring
+# the tip.  Builds only those objects (and what they need) in build/kvm, configuring
 # that tree first if no earlier step did; leaves build/linux on the tip.
 # Writes build/kvm-sizes/{stock,converted}.{size,sparse,sparse.raw}.
 . "$(dirname "$0")/common.sh"
@@ -21,18 +21,23 @@ first=$(first_kvm_patch)
 stock=$(git -C "$SRC" rev-parse "$first^")
 trap 'git -C "$SRC" checkout -q series' EXIT
 
-# report NAME COMMIT: size and sparse/W=1 warnings of mmu.o at COMMIT.
+OBJS=(arch/x86/kvm/mmu/mmu.o arch/x86/kvm/mmu/tdp_mmu.o)
+# report NAME COMMIT: size and sparse/W=1 warnings of OBJS at COMMIT.
 report() {
+	local obj
 	git -C "$SRC" checkout -q "$2"
 	make -s -C "$SRC" O="$o" ARCH=x86_64 olddefconfig >/dev/null
 	make -s -C "$SRC" O="$o" ARCH=x86_64 -j"$JOBS" prepare >/dev/null
-	# C=2 checks mmu.c whether or not it is rebuilt; W=1 rebuilds it.
-	make -C "$SRC" O="$o" ARCH=x86_64 C=2 W=1 arch/x86/kvm/mmu/mmu.o \
+	# C=2 checks each file whether or not it is rebuilt; W=1 rebuilds it.
+	make -C "$SRC" O="$o" ARCH=x86_64 C=2 W=1 "${OBJS[@]}" \
 		>"$out/$1.sparse.raw" 2>&1 || { cat "$out/$1.sparse.raw"; return 1; }
-	grep -q ' CHECK .*mmu.c' "$out/$1.sparse.raw" || { echo "sparse did not check mmu.c"; return 1; }
+	for obj in "${OBJS[@]}"; do
+		grep -q " CHECK .*${obj%.o}.c" "$out/$1.sparse.raw" ||
+			{ echo "sparse did not check ${obj%.o}.c"; return 1; }
+	done
 	grep -E '(warning|error):' "$out/$1.sparse.raw" |
 		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort >"$out/$1.sparse"
-	size "$o/arch/x86/kvm/mmu/mmu.o" >"$out/$1.size"
+	(cd "$o" && size "${OBJS[@]}") >"$out/$1.size"
 	if [ "$1" = converted ]; then
 		make -s -C "$SRC" O="$o" ARCH=x86_64 lib/llist_nulls_multi.o
 		size "$o/lib/llist_nulls_multi.o" | tail -n 1 >>"$out/$1.size"
@@ -41,12 +46,12 @@ report() {
 
 report stock "$stock" || exit 1
 report converted "$tip" || exit 1
-# and mmu.o back as the bzImage build makes it (without W=1)
-make -s -C "$SRC" O="$o" ARCH=x86_64 arch/x86/kvm/mmu/mmu.o
+# and the objects back as the bzImage build makes them (without W=1)
+make -s -C "$SRC" O="$o" ARCH=x86_64 "${OBJS[@]}"
 
-echo "stock mmu.o: $(wc -l <"$out/stock.sparse") warning(s); converted: $(wc -l <"$out/converted.sparse")"
+echo "stock mmu.o, tdp_mmu.o: $(wc -l <"$out/stock.sparse") warning(s); converted: $(wc -l <"$out/converted.sparse")"
 new=$(comm -13 "$out/stock.sparse" "$out/converted.sparse")
 [ -z "$new" ] || { echo "new warnings:"; echo "$new"; exit 1; }
 echo "sizes (text data bss dec hex file):"
-echo "stock:     $(tail -n 1 "$out/stock.size")"
-tail -n 2 "$out/converted.size" | sed 's/^/converted: /'
+tail -n +2 "$out/stock.size" | sed 's/^/stock:     /'
+tail -n +2 "$out/converted.size" | sed 's/^/converted: /'

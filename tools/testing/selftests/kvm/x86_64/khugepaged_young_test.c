@@ -21,7 +21,8 @@
  *    guest wrote kept.
  *
  * Where kvm.lockless_aging exists and is on, the test also checks that the
- * test_young calls walked rmaps without mmu_lock (lockless_age_walks).
+ * test_young calls walked SPTEs without mmu_lock (lockless_age_walks: rmaps
+ * of the shadow MMU, roots of the TDP MMU).
  * Needs root, page_idle, THP and khugepaged; runs under either MMU.
  */
 #include <errno.h>
@@ -149,9 +150,9 @@ int main(void)
 
 	if (lockless) {
 		walks = vm_get_stat(vm, "lockless_age_walks") - walks;
-		pr_info("lockless aging: %lu rmap walks by test_young while cold, %lu in all\n",
+		pr_info("lockless aging: %lu walks by test_young while cold, %lu in all\n",
 			cold_walks, walks);
-		TEST_ASSERT(cold_walks, "test_young walked no rmap without mmu_lock");
+		TEST_ASSERT(cold_walks, "test_young walked no SPTEs without mmu_lock");
 	}
 	write_file(KHUGEPAGED "scan_sleep_millisecs", sleep_ms);
 	kvm_vm_free(vm);

@@ -20,7 +20,7 @@
  *    young, and a page found referenced is kept;
  *  - every value the guest wrote must come back from swap;
  *  - where kvm.lockless_aging is on, clear_flush_young must have walked
- *    rmaps without mmu_lock.
+ *    SPTEs without mmu_lock (rmaps of the shadow MMU, roots of the TDP MMU).
  *
  * Needs root, page_idle, a cgroup v2 memory controller (CONFIG_MEMCG) and
  * swap: where none is on, the test makes /dev/zram0 (CONFIG_ZRAM) its swap
@@ -304,8 +304,8 @@ int main(int argc, char *argv[])
 			    "page %d lost the guest's value through swap", i);
 
 	if (lockless) {
-		pr_info("lockless aging: %lu rmap walks by clear_flush_young\n", walks);
-		TEST_ASSERT(walks, "clear_flush_young walked no rmap without mmu_lock");
+		pr_info("lockless aging: %lu walks by clear_flush_young\n", walks);
+		TEST_ASSERT(walks, "clear_flush_young walked no SPTEs without mmu_lock");
 	}
 	kvm_vm_free(vm);
 	return 0;
