@@ -10,7 +10,8 @@
 # Exits non-zero if the log shows a kernel warning, oops, panic or RCU stall, or if the
 # guest did not finish.
 # Environment: QEMU_ACCEL (default tcg,thread=single; tcg,thread=multi runs
-# the two vCPUs on two host threads), BOOT_APPEND (more kernel parameters,
+# the vCPUs on host threads of their own), QEMU_SMP (the guest's vCPUs, 2),
+# BOOT_APPEND (more kernel parameters,
 # e.g. kvm.lockless_aging=0), OUT_TAIL (lines of each test's output kept, 40).
 . "$(dirname "$0")/common.sh"
 
@@ -99,7 +100,7 @@ log "booting $label: $ntests selftest(s), log in build/kvm-run/$label.log"
 # partial last word (page_idle_bitmap_read() returns 0 bytes for one, and
 # access_tracking_perf_test fails whenever its memory lands there).
 timeout $((ntests * per_test + 300)) qemu-system-x86_64 \
-	-accel "${QEMU_ACCEL:-tcg,thread=single}" -cpu max -smp 2 -m 3G \
+	-accel "${QEMU_ACCEL:-tcg,thread=single}" -cpu max -smp "${QEMU_SMP:-2}" -m 3G \
 	-kernel "$kernel" -initrd "$run/initramfs-$label.cpio.gz" \
 	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mem=3000M $mmu_append ${BOOT_APPEND:-}" \
 	-nographic -no-reboot -serial "file:$log" -monitor none </dev/null >"$run/$label.qemu.log" 2>&1 || true

@@ -162,6 +162,7 @@ kvm_selftests_check() {
 	grep -q '^x86_64/shadow_zap_rcu_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/khugepaged_young_test PASS' "$LOGS/kvm.results" || r=1
 	grep -q '^x86_64/reclaim_young_test PASS' "$LOGS/kvm.results" || r=1
+	grep -q '^x86_64/aging_contention_test PASS' "$LOGS/kvm.results" || r=1
 	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm.results" || r=1
 	# The node layouts the KVM patch asserts at build time, as SLUB made
 	# them: 128-byte objects at a 128-byte stride, the rmap nodes' free
@@ -187,7 +188,8 @@ kvm_selftests_tdp() {
 		converted-tdp tdp >"$LOGS/kvm-tdp.results" || r=1
 	cat "$LOGS/kvm-tdp.results"
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-tdp.log" | sed 's/^.*\] //'
-	for t in access_tracking_perf_test x86_64/khugepaged_young_test x86_64/reclaim_young_test; do
+	for t in access_tracking_perf_test x86_64/khugepaged_young_test x86_64/reclaim_young_test \
+		x86_64/aging_contention_test; do
 		grep -q "^$t PASS" "$LOGS/kvm-tdp.results" || r=1
 	done
 	return $r

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What page aging costs, and who waits for whom, with kvm.lockless_aging off
+ * (the locked arm) and on (the lockless arm), in one VM and one boot.
+ *
+ * The guest writes every page of a slot; the host then ages the slot page by
+ * page through page_idle (one clear_young per 4 KiB page, or per 2 MiB page
+ * with -t, a THP-backed slot), timing each call.  Every round starts from
+ * the same state: the vCPU stopped after writing every page, so that every
+ * SPTE is present and Accessed.  The arms run in ABBA blocks (locked,
+ * lockless, lockless, locked, ...).  Optional load during the aging:
+ *
+ *  -w  a host thread turns dirty logging on and off for the slot, which
+ *      write-protects it under mmu_lock (a long write-locked walk);
+ *  -v  the vCPU keeps writing the slot's pages (it faults on each page
+ *      dirty logging write-protected), and its writes per second are
+ *      counted.
+ *
+ * Where /proc/lock_stat exists (CONFIG_LOCK_STAT), each round also reads
+ * kvm->mmu_lock's acquisitions and contentions, for writing and reading.
+ * With neither -w nor -v nothing but aging runs while they are counted, so
+ * every acquisition is aging's: the test asserts that the locked arm took
+ * the lock (the count works) and that the lockless arm took it no more
+ * often than it fell back (lockless_age_fallbacks).
+ *
+ * Prints one line per round and, per arm, medians with their spread; then
+ * the lockless/locked ratios of the medians.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "page_aging.h"
+
+#define SLOT		10
+#define GPA		0x40000000ULL
+#define GVA		0x40000000ULL
+#define LOCK_STAT	"/proc/lock_stat"
+#define MAX_ROUNDS	64
+#define MAX_VCPUS	16
+
+static uint64_t nr_pages, nr_vcpus = 1;
+static uint64_t guest_stop;	/* host to guest: end the writes of -v */
+static uint64_t guest_writes[MAX_VCPUS];	/* guest to host: pages written */
+
+/* vCPU @id writes the pages i with i % nr_vcpus == id. */
+static void guest_code(uint64_t id)
+{
+	uint64_t i, n = 0, mine = nr_pages / nr_vcpus;
+
+	for (;;) {
+		for (i = id; i < nr_pages; i += nr_vcpus)
+			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), i);
+		GUEST_SYNC(0);
+		while (!READ_ONCE(guest_stop)) {
+			i = (n % mine) * nr_vcpus + id;
+			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), n);
+			WRITE_ONCE(guest_writes[id], ++n);
+		}
+		GUEST_SYNC(1);
+	}
+}
+
+struct round {
+	int lockless;
+	double pass_us, p50_us, p99_us, max_us;
+	double acq_w, acq_r, con_w, con_r;	/* -1: no lock_stat */
+	double fallbacks, walks, vcpu_rate, writer_rate;
+};
+
+static struct kvm_vm *vm;
+static struct kvm_vcpu *vcpus[MAX_VCPUS];
+static int writer_on;
+static uint64_t writer_toggles;
+
+static uint8_t *slot_mem;
+
+static void *writer_thread(void *arg)
+{
+	uint64_t size = nr_pages * PG_SIZE_4K;
+
+	while (READ_ONCE(writer_on)) {
+		vm_set_user_memory_region(vm, SLOT, KVM_MEM_LOG_DIRTY_PAGES, GPA,
+					  size, slot_mem);
+		vm_set_user_memory_region(vm, SLOT, 0, GPA, size, slot_mem);
+		writer_toggles++;
+	}
+	return NULL;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	run_to_sync(arg, 1);
+	return NULL;
+}
+
+/* Pages the vCPUs wrote so far. */
+static uint64_t vcpu_writes(void)
+{
+	uint64_t sum = 0;
+	int i;
+
+	sync_global_from_guest(vm, guest_writes);
+	for (i = 0; i < nr_vcpus; i++)
+		sum += guest_writes[i];
+	return sum;
+}
+
+/*
+ * kvm->mmu_lock's contentions and acquisitions, for writing and reading.
+ * lock_stat names the class "&(kvm)->mmu_lock", with "-W" and "-R" lines
+ * if it was held both ways, one unsuffixed line if only for writing, and
+ * none at all if it was not held since the stats were cleared.
+ */
+static bool read_mmu_lock_stat(double *acq_w, double *acq_r, double *con_w,
+			       double *con_r)
+{
+	FILE *f = fopen(LOCK_STAT, "r");
+	char line[1024];
+
+	if (!f)
+		return false;
+	*acq_w = *acq_r = *con_w = *con_r = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "->mmu_lock");
+		double v[8];
+		bool w = true;
+
+		if (!p)
+			continue;
+		p += strlen("->mmu_lock");
+		if (*p == '#')
+			p += strspn(p + 1, "0123456789") + 1;
+		if (p[0] == '-' && (p[1] == 'W' || p[1] == 'R')) {
+			w = p[1] == 'W';
+			p += 2;
+		}
+		if (*p != ':')
+			continue;
+		/* con-bounces contentions wait x4 acq-bounces acquisitions ... */
+		TEST_ASSERT(sscanf(p + 1, "%lf %lf %lf %lf %lf %lf %lf %lf",
+				   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+				   &v[6], &v[7]) == 8,
+			    "unexpected " LOCK_STAT " line: %s", line);
+		*(w ? con_w : con_r) += v[1];
+		*(w ? acq_w : acq_r) += v[7];
+	}
+	fclose(f);
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, int p)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[(n - 1) * p / 100];
+}
+
+static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
+		      bool load_vcpu, bool load_writer, bool lockless_param)
+{
+	double *lat = calloc(ncalls, sizeof(*lat)), t0, t;
+	uint64_t fb = 0, walks = 0, writes0;
+	pthread_t vt[MAX_VCPUS], wt;
+	bool have_lock_stat;
+	int i;
+
+	TEST_ASSERT(lat, "calloc");
+	if (lockless_param)
+		set_lockless(r->lockless);
+	/* The same state for each round: every page written, vCPU stopped. */
+	guest_stop = 0;
+	sync_global_to_guest(vm, guest_stop);
+	for (i = 0; i < nr_vcpus; i++)
+		run_to_sync(vcpus[i], 0);
+	/* Pages still in a per-CPU LRU batch are not aged: drain them. */
+	system("echo 1 > /proc/sys/vm/drop_caches");
+	for (i = 0; load_vcpu && i < nr_vcpus; i++)
+		pthread_create(&vt[i], NULL, vcpu_thread, vcpus[i]);
+	writer_toggles = 0;
+	if (load_writer) {
+		WRITE_ONCE(writer_on, 1);
+		pthread_create(&wt, NULL, writer_thread, NULL);
+	}
+	if (lockless_param) {
+		fb = vm_get_stat(vm, "lockless_age_fallbacks");
+		walks = vm_get_stat(vm, "lockless_age_walks");
+	}
+	/* The load is on before the clock starts: the vCPUs are writing. */
+	writes0 = vcpu_writes();
+	for (t0 = now(); load_vcpu && vcpu_writes() == writes0 && now() - t0 < 5;)
+		;
+	TEST_ASSERT(!load_vcpu || vcpu_writes() != writes0, "the vCPUs did not start writing");
+	writes0 = vcpu_writes();
+	have_lock_stat = access(LOCK_STAT, W_OK) == 0;
+	if (have_lock_stat)
+		write_file(LOCK_STAT, "0");
+
+	t0 = now();
+	for (i = 0; i < ncalls; i++) {
+		t = now();
+		mark_idle(idle_fd, pfns[i]);
+		lat[i] = (now() - t) * 1e6;
+	}
+	r->pass_us = (now() - t0) * 1e6;
+
+	if (!have_lock_stat ||
+	    !read_mmu_lock_stat(&r->acq_w, &r->acq_r, &r->con_w, &r->con_r)) {
+		r->acq_w = -1;
+		r->acq_r = -1;
+		r->con_w = -1;
+		r->con_r = -1;
+	}
+	r->vcpu_rate = (vcpu_writes() - writes0) / (r->pass_us / 1e6);
+	r->fallbacks = lockless_param ? vm_get_stat(vm, "lockless_age_fallbacks") - fb : 0;
+	r->walks = lockless_param ? vm_get_stat(vm, "lockless_age_walks") - walks : 0;
+	if (load_writer) {
+		WRITE_ONCE(writer_on, 0);
+		pthread_join(wt, NULL);
+	}
+	r->writer_rate = writer_toggles / (r->pass_us / 1e6);
+	/* The guest ends its writes (or skips them) and stops again. */
+	guest_stop = 1;
+	sync_global_to_guest(vm, guest_stop);
+	for (i = 0; i < nr_vcpus; i++) {
+		if (load_vcpu)
+			pthread_join(vt[i], NULL);
+		else
+			run_to_sync(vcpus[i], 1);
+	}
+	r->max_us = pct(lat, ncalls, 100);
+	r->p99_us = pct(lat, ncalls, 99);
+	r->p50_us = pct(lat, ncalls, 50);
+	free(lat);
+}
+
+/* Median, min and max of one field over the rounds of one arm. */
+static void spread(struct round *rs, int n, int lockless, size_t off,
+		   double *med, double *lo, double *hi)
+{
+	double v[MAX_ROUNDS];
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (rs[i].lockless == lockless)
+			v[k++] = *(double *)((char *)&rs[i] + off);
+	qsort(v, k, sizeof(*v), cmp_double);
+	*med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	*lo = v[0];
+	*hi = v[k - 1];
+}
+
+static const struct {
+	const char *name;
+	size_t off;
+} fields[] = {
+	{ "pass_us", offsetof(struct round, pass_us) },
+	{ "call_p50_us", offsetof(struct round, p50_us) },
+	{ "call_p99_us", offsetof(struct round, p99_us) },
+	{ "call_max_us", offsetof(struct round, max_us) },
+	{ "mmu_lock_acq_w", offsetof(struct round, acq_w) },
+	{ "mmu_lock_acq_r", offsetof(struct round, acq_r) },
+	{ "mmu_lock_con_w", offsetof(struct round, con_w) },
+	{ "mmu_lock_con_r", offsetof(struct round, con_r) },
+	{ "fallbacks", offsetof(struct round, fallbacks) },
+	{ "vcpu_writes_per_s", offsetof(struct round, vcpu_rate) },
+	{ "writer_toggles_per_s", offsetof(struct round, writer_rate) },
+};
+
+static void help(const char *name)
+{
+	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus]\n"
+	       " -p: pages of the slot (default 4096)\n"
+	       " -n: rounds, a multiple of 4 (ABBA blocks; default 8)\n"
+	       " -t: back the slot with transparent huge pages\n"
+	       " -w: a host thread toggles dirty logging during the aging\n"
+	       " -v: the vCPUs write the slot during the aging\n"
+	       " -V: vCPUs, each writing its share of the pages (default 1)\n", name);
+	exit(KSFT_SKIP);
+}
+
+int main(int argc, char *argv[])
+{
+	bool thp = false, load_writer = false, load_vcpu = false, lockless_param;
+	int opt, rounds = 8, ncalls = 0, idle_fd, pagemap_fd, i, k;
+	struct round rs[MAX_ROUNDS] = {};
+	uint64_t *pfns, size;
+	double med[2], lo[2], hi[2];
+	uint8_t *mem;
+
+	nr_pages = 4096;
+	while ((opt = getopt(argc, argv, "p:n:twvV:h")) != -1) {
+		switch (opt) {
+		case 'p':
+			nr_pages = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			rounds = atoi(optarg);
+			break;
+		case 't':
+			thp = true;
+			break;
+		case 'w':
+			load_writer = true;
+			break;
+		case 'v':
+			load_vcpu = true;
+			break;
+		case 'V':
+			nr_vcpus = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			help(argv[0]);
+		}
+	}
+	TEST_ASSERT(rounds >= 4 && rounds % 4 == 0 && rounds <= MAX_ROUNDS,
+		    "-n: a multiple of 4, at most %d", MAX_ROUNDS);
+	TEST_ASSERT(nr_pages >= 512 && nr_pages % 512 == 0, "-p: a multiple of 512");
+	TEST_ASSERT(nr_vcpus >= 1 && nr_vcpus <= MAX_VCPUS && nr_pages % nr_vcpus == 0,
+		    "-V: 1 to %d vCPUs, dividing the pages", MAX_VCPUS);
+	idle_fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
+	__TEST_REQUIRE(idle_fd >= 0, "no page_idle bitmap (CONFIG_IDLE_PAGE_TRACKING)");
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	__TEST_REQUIRE(pagemap_fd >= 0, "no pagemap (CONFIG_PROC_PAGE_MONITOR)");
+	lockless_param = access(LOCKLESS_PARAM, W_OK) == 0;
+	if (!lockless_param)
+		pr_info("no kvm.lockless_aging (a stock kernel): every round locked\n");
+
+	/* 2 MiB-aligned, huge pages (-t) or small ones only. */
+	size = nr_pages * PG_SIZE_4K;
+	mem = mmap(NULL, size + PG_SIZE_2M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap failed");
+	mem = (uint8_t *)(((uintptr_t)mem + PG_SIZE_2M - 1) & ~(PG_SIZE_2M - 1));
+	TEST_ASSERT(!madvise(mem, size, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE),
+		    "madvise");
+	memset(mem, 0, size);
+
+	vm = vm_create_with_vcpus(nr_vcpus, guest_code, vcpus);
+	for (i = 0; i < nr_vcpus; i++)
+		vcpu_args_set(vcpus[i], 1, i);
+	vm_set_user_memory_region(vm, SLOT, 0, GPA, size, mem);
+	slot_mem = mem;
+	virt_map(vm, GVA, GPA, nr_pages);
+	sync_global_to_guest(vm, nr_pages);
+	sync_global_to_guest(vm, nr_vcpus);
+
+	/* One call per page, or per huge page: a tail page's write ages nothing. */
+	pfns = calloc(nr_pages, sizeof(*pfns));
+	TEST_ASSERT(pfns, "calloc");
+	for (i = 0; i < (int)nr_pages; i += thp ? 512 : 1)
+		pfns[ncalls++] = pfn_of(pagemap_fd, mem + i * PG_SIZE_4K);
+	for (i = 0; thp && i < ncalls; i++) {
+		uint64_t next = pfn_of(pagemap_fd, mem + (i * 512 + 1) * PG_SIZE_4K);
+
+		TEST_ASSERT(pfns[i] % 512 == 0 && next == pfns[i] + 1,
+			    "-t: huge page %d is not a THP (no THP available?)", i);
+	}
+
+	pr_info("aging %lu pages in %d calls (%s), %lu vCPUs, rounds ABBA: %d, load: %s%s%s\n",
+		nr_pages, ncalls, thp ? "THP, 512 gfns a call" : "4 KiB a call", nr_vcpus, rounds,
+		load_writer ? "dirty-log writer " : "", load_vcpu ? "vCPU writes " : "",
+		load_writer || load_vcpu ? "" : "none");
+	for (i = 0; i < rounds; i++) {
+		rs[i].lockless = lockless_param && ((i % 4 == 1) || (i % 4 == 2));
+		age_round(&rs[i], pfns, ncalls, idle_fd, load_vcpu, load_writer,
+			  lockless_param);
+		pr_info("round %d %s: pass %.0f us, call p50 %.1f p99 %.1f max %.1f us, mmu_lock acq w %.0f r %.0f con w %.0f r %.0f, fallbacks %.0f, walks %.0f, vCPU %.0f writes/s, writer %.1f toggles/s\n",
+			i, rs[i].lockless ? "lockless" : "locked", rs[i].pass_us,
+			rs[i].p50_us, rs[i].p99_us, rs[i].max_us, rs[i].acq_w,
+			rs[i].acq_r, rs[i].con_w, rs[i].con_r, rs[i].fallbacks,
+			rs[i].walks, rs[i].vcpu_rate, rs[i].writer_rate);
+	}
+	if (lockless_param)
+		set_lockless(true);
+
+	pr_info("%-22s %30s %30s %8s\n", "median (min-max)", "locked", "lockless", "ratio");
+	for (k = 0; k < (int)ARRAY_SIZE(fields); k++) {
+		char a[2][64];
+		int m;
+
+		for (m = 0; m < 1 + lockless_param; m++) {
+			spread(rs, rounds, m, fields[k].off, &med[m], &lo[m], &hi[m]);
+			snprintf(a[m], sizeof(a[m]), "%.1f (%.1f-%.1f)", med[m], lo[m], hi[m]);
+		}
+		if (!lockless_param)
+			snprintf(a[1], sizeof(a[1]), "-");
+		if (lockless_param && med[0] > 0)
+			pr_info("%-22s %30s %30s %8.2f\n", fields[k].name, a[0], a[1],
+				med[1] / med[0]);
+		else
+			pr_info("%-22s %30s %30s %8s\n", fields[k].name, a[0], a[1], "-");
+	}
+
+	/* Nothing but aging ran while lock_stat counted: every acquisition was aging's. */
+	if (rs[0].acq_w >= 0 && !load_writer && !load_vcpu) {
+		for (i = 0; i < rounds; i++) {
+			double acq = rs[i].acq_w + rs[i].acq_r;
+
+			if (!rs[i].lockless)
+				TEST_ASSERT(acq >= ncalls,
+					    "round %d, locked: %.0f mmu_lock acquisitions for %d aging calls: lock_stat does not count them",
+					    i, acq, ncalls);
+			else
+				TEST_ASSERT(acq <= rs[i].fallbacks,
+					    "round %d, lockless: aging took mmu_lock %.0f times, with %.0f fallbacks",
+					    i, acq, rs[i].fallbacks);
+		}
+		pr_info("lock_stat: the lockless arm took mmu_lock only to fall back; the locked arm once a call or more\n");
+	}
+	for (i = 0; i < rounds; i++)
+		TEST_ASSERT(!rs[i].lockless || rs[i].walks > 0,
+			    "round %d, lockless: no walk without mmu_lock", i);
+	kvm_vm_free(vm);
+	return 0;
+}
