@@ -218,7 +218,7 @@ bench_smoke() {
 	python3 - "$csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-want = {(m, r, g) for m in ("lockless", "spinlock", "rwlock", "bitlock")
+want = {(m, r, g) for m in ("lockless", "spinlock", "rwlock", "bitlock", "rculist")
         for r in ("0", "1", "2", "4", "8", "15") for g in ("0", "1000")}
 got = {(x["mode"], x["readers"], x["writer_pause_ns"]) for x in rows}
 bad = [x for x in rows if float(x["writer_ops_per_s_median"]) <= 0 and x["readers"] == "0"]

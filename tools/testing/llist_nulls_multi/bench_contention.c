@@ -15,6 +15,15 @@
  *              done since Linux 6.15 (bit 1 of each rmap head word); here
  *              the bit is in a word beside the head word, in its cache
  *              line, since add and del rewrite the head word itself
+ *   rculist    the lockless baseline: the same entries on a list of one
+ *              entry a node in the hlist_nulls style (onelist.h), nodes
+ *              from a type-stable pool and freed at once, walked under
+ *              rcu_read_lock() as rculist_nulls readers walk; the writer
+ *              takes a mutex
+ *
+ * Each mode's writer changes only its own lists; the lists of the other
+ * representation are rebuilt from the writer's view before a mode that
+ * uses them runs, outside the measurement.
  *
  * "scaling" runs every mode with 0, 1, 2, 4, 8 and 15 readers, the writer
  * running flat out and pausing 1 us between operations, prints one table
@@ -33,17 +42,18 @@
 #include "bench.h"
 
 enum cont_mode {
-	CONT_LOCKLESS, CONT_SPIN, CONT_RWLOCK, CONT_BITLOCK, CONT_NR_MODES
+	CONT_LOCKLESS, CONT_SPIN, CONT_RWLOCK, CONT_BITLOCK, CONT_RCULIST,
+	CONT_NR_MODES
 };
 
 static const char *const cont_names[CONT_NR_MODES] = {
 	"lockless walks", "pthread spinlock", "pthread rwlock (readers: read)",
-	"bit lock per list",
+	"bit lock per list", "RCU list, one entry a node",
 };
 
 /* Short names, for the scaling table and its CSV. */
 static const char *const cont_keys[CONT_NR_MODES] = {
-	"lockless", "spinlock", "rwlock", "bitlock",
+	"lockless", "spinlock", "rwlock", "bitlock", "rculist",
 };
 
 /* The per-list lock bit, as KVM_RMAP_LOCKED is bit 1 of an rmap head. */
@@ -56,6 +66,7 @@ static const char *const cont_keys[CONT_NR_MODES] = {
 struct cont_list {
 	struct llist_nulls_multi_head head;
 	unsigned long lock;		/* CONT_LOCKED, in bit lock mode */
+	struct one_head one;		/* the same entries, in rculist mode */
 	void *entries[CONT_MAX];	/* writer's view */
 	unsigned int nr;
 } __aligned(64);
@@ -68,6 +79,8 @@ static unsigned int gap_ns;		/* writer's pause between operations */
 static pthread_spinlock_t spin __aligned(64);
 static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER;
 static int stop;
+/* Whether the llist_nulls_multi lists, and the one-entry lists, are current. */
+static bool llnm_current, one_current;
 
 struct cont_thread {
 	pthread_t thread;
@@ -118,6 +131,7 @@ static void cont_lock(struct cont_list *l, bool writer)
 		bit_lock(l);
 		break;
 	case CONT_LOCKLESS:
+	case CONT_RCULIST:
 		pthread_mutex_lock(&wlock);
 		break;
 	case CONT_SPIN:
@@ -139,6 +153,7 @@ static void cont_unlock(struct cont_list *l)
 		bit_unlock(l);
 		break;
 	case CONT_LOCKLESS:
+	case CONT_RCULIST:
 		pthread_mutex_unlock(&wlock);
 		break;
 	case CONT_SPIN:
@@ -155,6 +170,7 @@ static void cont_write(struct cont_thread *t)
 {
 	struct cont_list *l = &lists[rnd_below(&t->rnd, CONT_LISTS)];
 	struct llist_nulls_multi_node *node = NULL;
+	struct one_node *one = NULL;
 	unsigned int i;
 	void *e;
 
@@ -163,22 +179,31 @@ static void cont_write(struct cont_thread *t)
 		i = rnd_below(&t->rnd, l->nr);
 		e = l->entries[i];
 		l->entries[i] = l->entries[--l->nr];
-		llist_nulls_multi_del(&l->head, e, TEST_CAP, &node);
+		if (mode == CONT_RCULIST)
+			one_del(&l->one, e, &one);
+		else
+			llist_nulls_multi_del(&l->head, e, TEST_CAP, &node);
 		spare[nr_spare++] = e;
 	} else {
 		i = rnd_below(&t->rnd, nr_spare);
 		e = spare[i];
 		spare[i] = spare[--nr_spare];
-		if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
-			node = node_pool_alloc(&llnm_pool, false);
-		llist_nulls_multi_add(&l->head, e, TEST_CAP, node);
-		node = NULL;
+		if (mode == CONT_RCULIST) {
+			one_add(&l->one, e, node_pool_alloc(&one_pool, false));
+		} else {
+			if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+				node = node_pool_alloc(&llnm_pool, false);
+			llist_nulls_multi_add(&l->head, e, TEST_CAP, node);
+			node = NULL;
+		}
 		l->entries[l->nr++] = e;
 	}
 	cont_unlock(l);
 	/* Type-stable memory: free at once, walkers or not. */
 	if (node)
 		node_pool_free(&llnm_pool, node);
+	if (one)
+		node_pool_free(&one_pool, one);
 	t->ops++;
 }
 
@@ -217,6 +242,8 @@ static void *cont_reader(void *arg)
 			llist_nulls_multi_walk_lockless(&l->head, TEST_CAP,
 							&walk, &sum);
 			t->fallbacks += st.fell_back;
+		} else if (mode == CONT_RCULIST) {
+			one_walk_lockless(&l->one, visit, &sum);
 		} else {
 			cont_lock(l, false);
 			iter_visit(&l->head, visit, &sum);
@@ -229,6 +256,41 @@ static void *cont_reader(void *arg)
 	return NULL;
 }
 
+/*
+ * Make the lists mode @m uses hold the writer's view of each list: after a
+ * measurement in the other representation, rebuild them (no thread runs).
+ */
+static void cont_sync(enum cont_mode m)
+{
+	struct llist_nulls_multi_node *node;
+	bool one_mode = m == CONT_RCULIST;
+	unsigned int i, k;
+
+	if (one_mode ? one_current : llnm_current)
+		return;
+	for (i = 0; i < CONT_LISTS; i++) {
+		struct cont_list *l = &lists[i];
+
+		if (one_mode) {
+			one_empty(&l->one);
+			for (k = 0; k < l->nr; k++)
+				one_add(&l->one, l->entries[k],
+					node_pool_alloc(&one_pool, false));
+			continue;
+		}
+		llnm_empty(&l->head);
+		llist_nulls_multi_init(&l->head);
+		for (k = 0; k < l->nr; k++) {
+			node = NULL;
+			if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+				node = node_pool_alloc(&llnm_pool, false);
+			llist_nulls_multi_add(&l->head, l->entries[k], TEST_CAP, node);
+		}
+	}
+	one_current = one_mode;
+	llnm_current = !one_mode;
+}
+
 /* One measurement: walks per second of all readers, writer ops per second. */
 static void cont_run(enum cont_mode m, unsigned int nr_readers,
 		     double *reads, double *writes, unsigned long *fallbacks)
@@ -239,6 +301,7 @@ static void cont_run(enum cont_mode m, unsigned int nr_readers,
 
 	if (!t)
 		exit(1);
+	cont_sync(m);
 	mode = m;
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
 	for (i = 0; i <= nr_readers; i++) {
@@ -339,6 +402,7 @@ static void cont_setup(void)
 	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
 	for (i = 0; i < CONT_LISTS; i++) {
 		llnm_fill(&lists[i].head, 300, i * 300);
+		one_fill(&lists[i].one, 300, i * 300);
 		lists[i].lock = 0;
 		for (lists[i].nr = 0; lists[i].nr < 300; lists[i].nr++)
 			lists[i].entries[lists[i].nr] =
@@ -346,14 +410,18 @@ static void cont_setup(void)
 	}
 	for (i = CONT_LISTS * 300; i < NR_OBJS; i++)
 		spare[nr_spare++] = &objs[i];
+	llnm_current = true;
+	one_current = true;
 }
 
 static void cont_teardown(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < CONT_LISTS; i++)
+	for (i = 0; i < CONT_LISTS; i++) {
 		llnm_empty(&lists[i].head);
+		one_empty(&lists[i].one);
+	}
 	nr_spare = 0;
 	pthread_spin_destroy(&spin);
 }
@@ -480,7 +548,7 @@ static void scale_print_goals(const struct scale_results *res)
 				series_median(&res->wr[g][top][m]) / alone : 0;
 			printf("    writer, %-26s %9.1f%%%s\n", cont_keys[m],
 			       ratio * 100, m == CONT_LOCKLESS ?
-			       "   (of its rate alone; goal: >= 50%)" : "");
+			       "   (of its rate alone; goal: >= 50% and >= rculist's)" : "");
 		}
 		printf("    lockless walks that fell back, at each reader count:");
 		for (n = 0; n < SCALE_NR; n++)

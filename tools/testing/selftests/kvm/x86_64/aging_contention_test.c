@@ -49,10 +49,32 @@ static uint64_t nr_pages, nr_vcpus = 1;
 static uint64_t guest_stop;	/* host to guest: end the writes of -v */
 static uint64_t guest_writes[MAX_VCPUS];	/* guest to host: pages written */
 
+/*
+ * Each write the vCPUs time under -v, by TSC cycles: bucket 8 * e + m holds
+ * the times from (8 + m) << (e - 3) up to the next bucket's (times below 8
+ * cycles in bucket 0), so that a bucket is at most 1/8 of its value wide.
+ */
+#define LAT_BUCKETS	512
+static uint64_t guest_lat[MAX_VCPUS][LAT_BUCKETS];
+
+static int lat_bucket(uint64_t cycles)
+{
+	int e = 63 - __builtin_clzll(cycles | 1);
+
+	if (e < 3)
+		return 0;
+	return 8 * e + ((cycles >> (e - 3)) & 7);
+}
+
+static double lat_bucket_cycles(int b)
+{
+	return b < 24 ? 0 : (double)((8ULL + b % 8) << (b / 8 - 3));
+}
+
 /* vCPU @id writes the pages i with i % nr_vcpus == id. */
 static void guest_code(uint64_t id)
 {
-	uint64_t i, n = 0, mine = nr_pages / nr_vcpus;
+	uint64_t i, n = 0, mine = nr_pages / nr_vcpus, t;
 
 	for (;;) {
 		for (i = id; i < nr_pages; i += nr_vcpus)
@@ -60,7 +82,9 @@ static void guest_code(uint64_t id)
 		GUEST_SYNC(0);
 		while (!READ_ONCE(guest_stop)) {
 			i = (n % mine) * nr_vcpus + id;
+			t = rdtsc();
 			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), n);
+			guest_lat[id][lat_bucket(rdtsc() - t)]++;
 			WRITE_ONCE(guest_writes[id], ++n);
 		}
 		GUEST_SYNC(1);
@@ -72,6 +96,7 @@ struct round {
 	double pass_us, p50_us, p99_us, max_us;
 	double acq_w, acq_r, con_w, con_r;	/* -1: no lock_stat */
 	double fallbacks, walks, vcpu_rate, writer_rate;
+	double faults, fault_p50_us, fault_p99_us, fault_max_us;
 };
 
 static struct kvm_vm *vm;
@@ -110,6 +135,59 @@ static uint64_t vcpu_writes(void)
 	for (i = 0; i < nr_vcpus; i++)
 		sum += guest_writes[i];
 	return sum;
+}
+
+static uint64_t tsc_khz;
+static uint64_t lat_before[LAT_BUCKETS];
+
+/* The vCPUs' write times so far, summed over the vCPUs. */
+static void vcpu_lat(uint64_t *sum)
+{
+	int i, b;
+
+	sync_global_from_guest(vm, guest_lat);
+	memset(sum, 0, LAT_BUCKETS * sizeof(*sum));
+	for (i = 0; i < nr_vcpus; i++)
+		for (b = 0; b < LAT_BUCKETS; b++)
+			sum[b] += guest_lat[i][b];
+}
+
+/*
+ * The writes of the round that faulted (took 10 us or more: a write that
+ * exits to KVM; one that does not takes well under 1 us): how many, and
+ * their p50, p99 and max, at the middle of their buckets.
+ */
+static void fault_times(struct round *r)
+{
+	uint64_t now_lat[LAT_BUCKETS], n = 0, seen = 0;
+	double floor = 10.0 * tsc_khz / 1000, us = 1000.0 / tsc_khz;
+	int b, first = LAT_BUCKETS;
+
+	vcpu_lat(now_lat);
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		now_lat[b] -= lat_before[b];
+		if (lat_bucket_cycles(b) >= floor) {
+			first = b < first ? b : first;
+			n += now_lat[b];
+		}
+	}
+	r->faults = n;
+	r->fault_p50_us = 0;
+	r->fault_p99_us = 0;
+	r->fault_max_us = 0;
+	for (b = first; b < LAT_BUCKETS && n; b++) {
+		double hi = b + 1 < LAT_BUCKETS ? lat_bucket_cycles(b + 1) : lat_bucket_cycles(b);
+		double mid = (lat_bucket_cycles(b) + hi) / 2 * us;
+
+		if (!now_lat[b])
+			continue;
+		if (seen < n / 2 && seen + now_lat[b] >= n / 2)
+			r->fault_p50_us = mid;
+		if (seen < n * 99 / 100 && seen + now_lat[b] >= n * 99 / 100)
+			r->fault_p99_us = mid;
+		seen += now_lat[b];
+		r->fault_max_us = mid;
+	}
 }
 
 /*
@@ -204,6 +282,7 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 		;
 	TEST_ASSERT(!load_vcpu || vcpu_writes() != writes0, "the vCPUs did not start writing");
 	writes0 = vcpu_writes();
+	vcpu_lat(lat_before);
 	have_lock_stat = access(LOCK_STAT, W_OK) == 0;
 	if (have_lock_stat)
 		write_file(LOCK_STAT, "0");
@@ -224,6 +303,7 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 		r->con_r = -1;
 	}
 	r->vcpu_rate = (vcpu_writes() - writes0) / (r->pass_us / 1e6);
+	fault_times(r);
 	r->fallbacks = lockless_param ? vm_get_stat(vm, "lockless_age_fallbacks") - fb : 0;
 	r->walks = lockless_param ? vm_get_stat(vm, "lockless_age_walks") - walks : 0;
 	if (load_writer) {
@@ -277,6 +357,10 @@ static const struct {
 	{ "fallbacks", offsetof(struct round, fallbacks) },
 	{ "vcpu_writes_per_s", offsetof(struct round, vcpu_rate) },
 	{ "writer_toggles_per_s", offsetof(struct round, writer_rate) },
+	{ "vcpu_faults", offsetof(struct round, faults) },
+	{ "vcpu_fault_p50_us", offsetof(struct round, fault_p50_us) },
+	{ "vcpu_fault_p99_us", offsetof(struct round, fault_p99_us) },
+	{ "vcpu_fault_max_us", offsetof(struct round, fault_max_us) },
 };
 
 static void help(const char *name)
@@ -351,6 +435,8 @@ int main(int argc, char *argv[])
 	vm = vm_create_with_vcpus(nr_vcpus, guest_code, vcpus);
 	for (i = 0; i < nr_vcpus; i++)
 		vcpu_args_set(vcpus[i], 1, i);
+	tsc_khz = __vcpu_ioctl(vcpus[0], KVM_GET_TSC_KHZ, NULL);
+	TEST_ASSERT(tsc_khz > 0 && tsc_khz < 100000000, "KVM_GET_TSC_KHZ failed");
 	vm_set_user_memory_region(vm, SLOT, 0, GPA, size, mem);
 	slot_mem = mem;
 	virt_map(vm, GVA, GPA, nr_pages);
@@ -377,11 +463,12 @@ int main(int argc, char *argv[])
 		rs[i].lockless = lockless_param && ((i % 4 == 1) || (i % 4 == 2));
 		age_round(&rs[i], pfns, ncalls, idle_fd, load_vcpu, load_writer,
 			  lockless_param);
-		pr_info("round %d %s: pass %.0f us, call p50 %.1f p99 %.1f max %.1f us, mmu_lock acq w %.0f r %.0f con w %.0f r %.0f, fallbacks %.0f, walks %.0f, vCPU %.0f writes/s, writer %.1f toggles/s\n",
+		pr_info("round %d %s: pass %.0f us, call p50 %.1f p99 %.1f max %.1f us, mmu_lock acq w %.0f r %.0f con w %.0f r %.0f, fallbacks %.0f, walks %.0f, vCPU %.0f writes/s, writer %.1f toggles/s, vCPU faults %.0f p50 %.1f p99 %.1f max %.1f us\n",
 			i, rs[i].lockless ? "lockless" : "locked", rs[i].pass_us,
 			rs[i].p50_us, rs[i].p99_us, rs[i].max_us, rs[i].acq_w,
 			rs[i].acq_r, rs[i].con_w, rs[i].con_r, rs[i].fallbacks,
-			rs[i].walks, rs[i].vcpu_rate, rs[i].writer_rate);
+			rs[i].walks, rs[i].vcpu_rate, rs[i].writer_rate, rs[i].faults,
+			rs[i].fault_p50_us, rs[i].fault_p99_us, rs[i].fault_max_us);
 	}
 	if (lockless_param)
 		set_lockless(true);
