@@ -43,6 +43,7 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
       tools/testing/selftests/kvm/x86_64/khugepaged_young_test.c
       tools/testing/selftests/kvm/x86_64/reclaim_young_test.c
+      tools/testing/selftests/kvm/x86_64/aging_contention_test.c
       tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h
       tools/testing/selftests/kvm/include/page_aging.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
