@@ -883,30 +883,28 @@ static void usage(const char *prog)
 	exit(2);
 }
 
-int main(int argc, char **argv)
-{
-	unsigned int nr_writers = 0, nr_walkers = 0, i, cpus = nr_cpus();
-	uint64_t seed = (uint64_t)time(NULL);
-	struct writer_stats ws = { 0 };
-	struct walker_stats rs = { 0 };
-	struct node_pool_stats ps;
+struct run {
+	unsigned int nr_writers, nr_walkers, cpus;
+	uint64_t seed;
+	double seconds;
 	struct writer *writers;
 	struct walker *walkers;
-	double seconds = 5;
-	struct timespec deadline;
-	unsigned long expected_warnings;
+};
+
+static void parse_args(int argc, char **argv, struct run *r)
+{
 	int opt;
 
 	while ((opt = getopt(argc, argv, "w:r:s:v")) != -1) {
 		switch (opt) {
 		case 'w':
-			nr_writers = strtoul(optarg, NULL, 0);
+			r->nr_writers = strtoul(optarg, NULL, 0);
 			break;
 		case 'r':
-			nr_walkers = strtoul(optarg, NULL, 0);
+			r->nr_walkers = strtoul(optarg, NULL, 0);
 			break;
 		case 's':
-			seed = strtoull(optarg, NULL, 0);
+			r->seed = strtoull(optarg, NULL, 0);
 			break;
 		case 'v':
 			verbose = true;
@@ -916,51 +914,48 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		seconds = strtod(argv[optind++], NULL);
-	if (optind < argc || seconds <= 0)
+		r->seconds = strtod(argv[optind++], NULL);
+	if (optind < argc || r->seconds <= 0)
 		usage(argv[0]);
 	/* Every core busy: walkers on all of them, writers on half. */
-	if (!nr_walkers)
-		nr_walkers = cpus;
-	if (!nr_writers)
-		nr_writers = cpus / 2 > 2 ? cpus / 2 : 2;
+	if (!r->nr_walkers)
+		r->nr_walkers = r->cpus;
+	if (!r->nr_writers)
+		r->nr_writers = r->cpus / 2 > 2 ? r->cpus / 2 : 2;
+}
 
-	setup();
-	printf("selftest: expect two warnings, for a capacity of 1 and a NULL entry\n");
-	fflush(stdout);
-	selftest();
+/* Start the walkers and the writers, let them run, stop them. */
+static void run_threads(struct run *r)
+{
+	struct timespec deadline;
+	unsigned int i;
 
-	printf("stress: %.1f s, %u writers, %u walkers, %u cpus, %u lists, %u entries (%u pinned), cap %u, seed %" PRIu64 "\n",
-	       seconds, nr_writers, nr_walkers, cpus, NR_LISTS, nr_objs,
-	       nr_objs - NR_LOOSE, TEST_CAP, seed);
-	fflush(stdout);
-
-	writers = calloc(nr_writers, sizeof(*writers));
-	walkers = calloc(nr_walkers, sizeof(*walkers));
-	if (!writers || !walkers)
-		return 1;
-	for (i = 0; i < nr_walkers; i++) {
-		walkers[i].id = i;
-		walkers[i].rnd = rnd_seed(seed, 1000 + i);
-		if (pthread_create(&walkers[i].thread, NULL, walker_thread, &walkers[i]))
-			return 1;
+	r->writers = calloc(r->nr_writers, sizeof(*r->writers));
+	r->walkers = calloc(r->nr_walkers, sizeof(*r->walkers));
+	if (!r->writers || !r->walkers)
+		exit(1);
+	for (i = 0; i < r->nr_walkers; i++) {
+		r->walkers[i].id = i;
+		r->walkers[i].rnd = rnd_seed(r->seed, 1000 + i);
+		if (pthread_create(&r->walkers[i].thread, NULL, walker_thread, &r->walkers[i]))
+			exit(1);
 	}
-	for (i = 0; i < nr_writers; i++) {
-		writers[i].id = i;
-		writers[i].rnd = rnd_seed(seed, i);
-		if (pthread_create(&writers[i].thread, NULL, writer_thread, &writers[i]))
-			return 1;
+	for (i = 0; i < r->nr_writers; i++) {
+		r->writers[i].id = i;
+		r->writers[i].rnd = rnd_seed(r->seed, i);
+		if (pthread_create(&r->writers[i].thread, NULL, writer_thread, &r->writers[i]))
+			exit(1);
 	}
 
-	usleep((useconds_t)(seconds * 1e6));
+	usleep((useconds_t)(r->seconds * 1e6));
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 
 	/* Every walk ends within its bound: a thread that does not is a bug. */
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 30;
-	for (i = 0; i < nr_walkers + nr_writers; i++) {
-		pthread_t t = i < nr_walkers ? walkers[i].thread :
-			      writers[i - nr_walkers].thread;
+	for (i = 0; i < r->nr_walkers + r->nr_writers; i++) {
+		pthread_t t = i < r->nr_walkers ? r->walkers[i].thread :
+			      r->writers[i - r->nr_walkers].thread;
 
 		if (pthread_timedjoin_np(t, NULL, &deadline)) {
 			fprintf(stderr, "VIOLATION: a thread did not stop within 30 s of the end\n");
@@ -968,80 +963,121 @@ int main(int argc, char **argv)
 			_exit(1);
 		}
 	}
+}
 
-	for (i = 0; i < nr_writers; i++) {
-		struct writer_stats *s = &writers[i].st;
+/* The threads' counts, summed. */
+static void sum_stats(const struct run *r, struct writer_stats *ws,
+		      struct walker_stats *rs)
+{
+	unsigned int i;
 
-		ws.ops += s->ops;
-		ws.adds += s->adds;
-		ws.dels += s->dels;
-		ws.moves += s->moves;
-		ws.node_allocs += s->node_allocs;
-		ws.node_frees += s->node_frees;
-		ws.zeroed += s->zeroed;
-		ws.destroys += s->destroys;
-		ws.verifies += s->verifies;
-		ws.enomem += s->enomem;
-		ws.enoent += s->enoent;
-		ws.einval += s->einval;
-		ws.spare_refused += s->spare_refused;
+	for (i = 0; i < r->nr_writers; i++) {
+		const struct writer_stats *s = &r->writers[i].st;
+
+		ws->ops += s->ops;
+		ws->adds += s->adds;
+		ws->dels += s->dels;
+		ws->moves += s->moves;
+		ws->node_allocs += s->node_allocs;
+		ws->node_frees += s->node_frees;
+		ws->zeroed += s->zeroed;
+		ws->destroys += s->destroys;
+		ws->verifies += s->verifies;
+		ws->enomem += s->enomem;
+		ws->enoent += s->enoent;
+		ws->einval += s->einval;
+		ws->spare_refused += s->spare_refused;
 	}
-	for (i = 0; i < nr_walkers; i++) {
-		struct walker_stats *s = &walkers[i].st;
+	for (i = 0; i < r->nr_walkers; i++) {
+		const struct walker_stats *s = &r->walkers[i].st;
 
-		rs.walks += s->walks;
-		rs.passes += s->passes;
-		rs.steps += s->steps;
-		rs.moved += s->moved;
-		rs.refused += s->refused;
-		rs.fallbacks += s->fallbacks;
-		rs.eagain += s->eagain;
-		rs.multi_pass += s->multi_pass;
-		rs.lookups += s->lookups;
-		rs.visits += s->visits;
-		rs.foreign += s->foreign;
-		rs.final_pass_misses += s->final_pass_misses;
-		rs.audits += s->audits;
-		rs.audited += s->audited;
-		if (s->worst_passes > rs.worst_passes)
-			rs.worst_passes = s->worst_passes;
-		if (s->worst_steps > rs.worst_steps)
-			rs.worst_steps = s->worst_steps;
-		if (s->worst_pass_steps > rs.worst_pass_steps) {
-			rs.worst_pass_steps = s->worst_pass_steps;
-			rs.worst_bound = s->worst_bound;
+		rs->walks += s->walks;
+		rs->passes += s->passes;
+		rs->steps += s->steps;
+		rs->moved += s->moved;
+		rs->refused += s->refused;
+		rs->fallbacks += s->fallbacks;
+		rs->eagain += s->eagain;
+		rs->multi_pass += s->multi_pass;
+		rs->lookups += s->lookups;
+		rs->visits += s->visits;
+		rs->foreign += s->foreign;
+		rs->final_pass_misses += s->final_pass_misses;
+		rs->audits += s->audits;
+		rs->audited += s->audited;
+		if (s->worst_passes > rs->worst_passes)
+			rs->worst_passes = s->worst_passes;
+		if (s->worst_steps > rs->worst_steps)
+			rs->worst_steps = s->worst_steps;
+		if (s->worst_pass_steps > rs->worst_pass_steps) {
+			rs->worst_pass_steps = s->worst_pass_steps;
+			rs->worst_bound = s->worst_bound;
 		}
 	}
-	node_pool_get_stats(&pool, &ps);
+}
+
+static void print_report(const struct run *r, const struct writer_stats *ws,
+			 const struct walker_stats *rs,
+			 const struct node_pool_stats *ps)
+{
+	unsigned int i;
 
 	if (verbose) {
-		for (i = 0; i < nr_writers; i++)
+		for (i = 0; i < r->nr_writers; i++)
 			printf("writer %u: %lu ops, %lu adds, %lu dels, %lu moves\n",
-			       i, writers[i].st.ops, writers[i].st.adds,
-			       writers[i].st.dels, writers[i].st.moves);
-		for (i = 0; i < nr_walkers; i++)
+			       i, r->writers[i].st.ops, r->writers[i].st.adds,
+			       r->writers[i].st.dels, r->writers[i].st.moves);
+		for (i = 0; i < r->nr_walkers; i++)
 			printf("walker %u: %lu walks, %lu passes, %lu fell back, worst %u passes, %u steps\n",
-			       i, walkers[i].st.walks, walkers[i].st.passes,
-			       walkers[i].st.fallbacks, walkers[i].st.worst_passes,
-			       walkers[i].st.worst_steps);
+			       i, r->walkers[i].st.walks, r->walkers[i].st.passes,
+			       r->walkers[i].st.fallbacks, r->walkers[i].st.worst_passes,
+			       r->walkers[i].st.worst_steps);
 	}
 
 	printf("writers: %lu ops: %lu adds, %lu dels, %lu moves between lists, %lu destroys, %lu layout checks\n",
-	       ws.ops, ws.adds, ws.dels, ws.moves, ws.destroys, ws.verifies);
+	       ws->ops, ws->adds, ws->dels, ws->moves, ws->destroys, ws->verifies);
 	printf("         error paths: %lu -ENOMEM, %lu -ENOENT, %lu -EINVAL, %lu spare nodes refused\n",
-	       ws.enomem, ws.enoent, ws.einval, ws.spare_refused);
+	       ws->enomem, ws->enoent, ws->einval, ws->spare_refused);
 	printf("nodes:   %lu allocated (%lu reused, %lu zeroed), %lu freed, %lu ever carved\n",
-	       ps.allocs, ps.reused, ps.zeroed, ps.frees, ps.total);
+	       ps->allocs, ps->reused, ps->zeroed, ps->frees, ps->total);
 	printf("walkers: %lu walks (%lu lookups), %lu passes, %lu node steps, %lu visits (%lu of other lists' pinned entries)\n",
-	       rs.walks, rs.lookups, rs.passes, rs.steps, rs.visits, rs.foreign);
+	       rs->walks, rs->lookups, rs->passes, rs->steps, rs->visits, rs->foreign);
 	printf("         %lu walks took more than one pass: %lu passes moved, %lu refused; %lu fell back (%lu returned -EAGAIN)\n",
-	       rs.multi_pass, rs.moved, rs.refused, rs.fallbacks, rs.eagain);
+	       rs->multi_pass, rs->moved, rs->refused, rs->fallbacks, rs->eagain);
 	printf("audits:  %lu walks checked against every entry in the list for the whole walk (%lu such entries, all visited unless reported)\n",
-	       rs.audits, rs.audited);
+	       rs->audits, rs->audited);
 	printf("worst:   %u passes in a walk, %u node steps in a walk, %u node steps in a pass (its bound %u)\n",
-	       rs.worst_passes, rs.worst_steps, rs.worst_pass_steps, rs.worst_bound);
+	       rs->worst_passes, rs->worst_steps, rs->worst_pass_steps, rs->worst_bound);
 	printf("         %lu finished walks whose last pass alone missed a pinned entry (beyond the contract; informational)\n",
-	       rs.final_pass_misses);
+	       rs->final_pass_misses);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = {
+		.cpus = nr_cpus(),
+		.seed = (uint64_t)time(NULL),
+		.seconds = 5,
+	};
+	struct writer_stats ws = { 0 };
+	struct walker_stats rs = { 0 };
+	struct node_pool_stats ps;
+	unsigned long expected_warnings;
+
+	parse_args(argc, argv, &r);
+	setup();
+	printf("selftest: expect two warnings, for a capacity of 1 and a NULL entry\n");
+	fflush(stdout);
+	selftest();
+
+	printf("stress: %.1f s, %u writers, %u walkers, %u cpus, %u lists, %u entries (%u pinned), cap %u, seed %" PRIu64 "\n",
+	       r.seconds, r.nr_writers, r.nr_walkers, r.cpus, NR_LISTS, nr_objs,
+	       nr_objs - NR_LOOSE, TEST_CAP, r.seed);
+	fflush(stdout);
+	run_threads(&r);
+	sum_stats(&r, &ws, &rs);
+	node_pool_get_stats(&pool, &ps);
+	print_report(&r, &ws, &rs, &ps);
 
 	if (writers_broken)
 		printf("writers' bookkeeping broken: final checks skipped\n");
