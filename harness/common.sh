@@ -51,6 +51,15 @@ KVM_REPORT_LINES='write-protect rounds|built:|aging lock|lockless aging|rounds: 
 # under TCG by design) count as problems.
 RCU_STALLS='detected stalls? on CPU|self-detected stall'
 
+# kernel_reports LOG [stalls]: the lines of LOG that show the kernel found a
+# problem (KERNEL_PROBLEMS; RCU_STALLS too with "stalls"), in log order;
+# status 0 if there is one.  Every script that judges a kernel log asks it.
+kernel_reports() {
+	local re=$KERNEL_PROBLEMS
+	[ "${2:-}" = stalls ] && re="$re|$RCU_STALLS"
+	grep -aE "$re" "$1" 2>/dev/null
+}
+
 # The packages any kernel build here needs (rsync: headers_install).
 BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)
 

@@ -68,13 +68,13 @@ lockstat=$(bash "$HARNESS/build-kvm.sh" converted lockstat)
 # TCG kills (it now and then oopses on an int3 of the kernel's own text
 # patching, seen on the stock kernel too), up to twice, each retry listed.
 boot_set() {
-	local label=$1 img=$2 set_=$3 mmu=$4 smp=$5 try
+	local label=$1 img=$2 set_=$3 mmu=$4 smp=$5 try why
 	for try in 1 2 3; do
 		QEMU_ACCEL=tcg,thread=multi QEMU_SMP=$smp KVM_MMU=$mmu \
 			bash "$HARNESS/boot-kvm-selftests.sh" "$img" "$label-$try" "$set_" \
 			>"$res/$label-$try.results" && { echo "$BUILD/kvm-run/$label-$try.log"; return; }
-		echo "$label-$try: $(grep -aE -m1 "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label-$try.log" ||
-			echo 'no kernel report')" >>"$res/failed-boots"
+		why=$(kernel_reports "$BUILD/kvm-run/$label-$try.log" | head -n 1 || true)
+		echo "$label-$try: ${why:-no kernel report}" >>"$res/failed-boots"
 	done
 	die "run $label failed 3 times: see build/kvm-run/$label-3.log"
 }

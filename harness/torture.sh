@@ -46,7 +46,7 @@ run() {
 	grep -q 'llnm-torture 64-bit kernel, 5-level paging' "$dir/test.log" 2>/dev/null ||
 		echo "$name: note: not running with 5-level paging"
 	local reports
-	reports=$(grep -E "$KERNEL_PROBLEMS" "$dir/test.log" 2>/dev/null | sort | uniq -c || true)
+	reports=$(kernel_reports "$dir/test.log" | sort | uniq -c || true)
 	if [ -n "$reports" ]; then
 		echo "$name: kernel reports:"
 		echo "$reports"
@@ -80,9 +80,9 @@ kvm_sanitized() {
 	QEMU_ACCEL=tcg,thread=multi bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
 		"$label" sanitize 1500 || rc=1
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
-	if grep -aEq "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log"; then
+	if kernel_reports "$BUILD/kvm-run/$label.log" >/dev/null; then
 		echo "kvm-$v: kernel reports:"
-		grep -aE "$KERNEL_PROBLEMS" "$BUILD/kvm-run/$label.log" | sort | uniq -c | head -20
+		kernel_reports "$BUILD/kvm-run/$label.log" | sort | uniq -c | head -20 || true
 		rc=1
 	else
 		echo "kvm-$v: no sanitizer, lockdep or RCU report"
