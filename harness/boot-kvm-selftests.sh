@@ -131,9 +131,9 @@ while read -r prog _; do
 	fi
 	echo "$prog $res $secs"
 done <"$root/tests/run.list"
-if kernel_reports "$log" stalls >/dev/null; then
+if reports=$(kernel_reports "$log" stalls); then
 	echo "$label: kernel problem in the log:" >&2
-	kernel_reports "$log" stalls | head -n 5 >&2 || true
+	head -n 5 <<<"$reports" >&2
 	bad=1
 fi
 grep -q '@@@ DONE' "$log" || { echo "$label: the guest did not finish the list" >&2; bad=1; }

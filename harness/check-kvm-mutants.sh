@@ -52,7 +52,7 @@ for m in "${muts[@]}"; do
 		res=$(awk -v t="${test:-x86_64/shadow_rmap_test}" '$1 == t { print $2 }' \
 			"$BUILD/kvm-run/mutant-$name.results" | head -n 1)
 		reported=0
-		kernel_reports "$BUILD/kvm-run/mutant-$name.log" >/dev/null && reported=1
+		reports=$(kernel_reports "$BUILD/kvm-run/mutant-$name.log") && reported=1
 		if [ $reported = 0 ] && [ "$res" = PASS ]; then
 			echo "SURVIVED: $name"
 			r=1
@@ -70,7 +70,7 @@ for m in "${muts[@]}"; do
 					grep -a -v -E 'Assertion|\.c:[0-9]+:|pid=|addr2line' |
 					grep -a -m1 . | sed 's/^.*\] *//')
 			[ -z "$why" ] && [ $reported = 1 ] &&
-				why="kernel report: $(kernel_reports "$log_" | head -n 1 | sed 's/^\[[^]]*\] *//' || true)"
+				why="kernel report: $(head -n 1 <<<"$reports" | sed 's/^\[[^]]*\] *//')"
 			[ -z "$why" ] &&
 				why=$(grep -a -m1 -E "not logged|expected|BUG at" "$log_" | sed 's/^.*\] *//')
 			echo "killed: $name: ${test:-x86_64/shadow_rmap_test} ${res:-no result}: ${why:-see build/kvm-run/mutant-$name.log}"

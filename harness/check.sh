@@ -150,6 +150,16 @@ kvm_build() {
 	bash "$HARNESS/build-kvm.sh" converted
 }
 
+# require_pass RESULTS TEST...: each TEST has a PASS line in RESULTS.
+require_pass() {
+	local results=$1 t r=0
+	shift
+	for t in "$@"; do
+		grep -q "^$t PASS" "$results" || { echo "$t did not pass"; r=1; }
+	done
+	return $r
+}
+
 # Boot the converted kernel under shadow paging and run the @check tests.
 kvm_selftests_check() {
 	local conv r=0
@@ -158,12 +168,9 @@ kvm_selftests_check() {
 	bash "$HARNESS/boot-kvm-selftests.sh" "$conv" converted-check check >"$LOGS/kvm.results" || r=1
 	cat "$LOGS/kvm.results"
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
-	grep -q '^x86_64/shadow_rmap_test PASS' "$LOGS/kvm.results" || r=1
-	grep -q '^x86_64/shadow_aging_test PASS' "$LOGS/kvm.results" || r=1
-	grep -q '^x86_64/shadow_zap_rcu_test PASS' "$LOGS/kvm.results" || r=1
-	grep -q '^x86_64/khugepaged_young_test PASS' "$LOGS/kvm.results" || r=1
-	grep -q '^x86_64/reclaim_young_test PASS' "$LOGS/kvm.results" || r=1
-	grep -q '^x86_64/aging_contention_test PASS' "$LOGS/kvm.results" || r=1
+	require_pass "$LOGS/kvm.results" x86_64/shadow_rmap_test x86_64/shadow_aging_test \
+		x86_64/shadow_zap_rcu_test x86_64/khugepaged_young_test \
+		x86_64/reclaim_young_test x86_64/aging_contention_test || r=1
 	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm.results" || r=1
 	# The node layouts the KVM patch asserts at build time, as SLUB made
 	# them: 128-byte objects at a 128-byte stride, the rmap nodes' free
@@ -183,16 +190,15 @@ kvm_selftests_check() {
 # SVM) and run the @tdp tests: the stock access_tracking_perf_test, and the
 # aging tests, whose walks without mmu_lock are the TDP MMU's there.
 kvm_selftests_tdp() {
-	local r=0 t
+	local r=0
 	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
 	KVM_MMU=tdp bash "$HARNESS/boot-kvm-selftests.sh" "$BUILD/kvm/arch/x86/boot/bzImage" \
 		converted-tdp tdp >"$LOGS/kvm-tdp.results" || r=1
 	cat "$LOGS/kvm-tdp.results"
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-tdp.log" | sed 's/^.*\] //'
-	for t in access_tracking_perf_test x86_64/khugepaged_young_test x86_64/reclaim_young_test \
-		x86_64/aging_contention_test; do
-		grep -q "^$t PASS" "$LOGS/kvm-tdp.results" || r=1
-	done
+	require_pass "$LOGS/kvm-tdp.results" access_tracking_perf_test \
+		x86_64/khugepaged_young_test x86_64/reclaim_young_test \
+		x86_64/aging_contention_test || r=1
 	return $r
 }
 

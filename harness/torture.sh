@@ -80,9 +80,9 @@ kvm_sanitized() {
 	QEMU_ACCEL=tcg,thread=multi bash "$HARNESS/boot-kvm-selftests.sh" "$img" \
 		"$label" sanitize 1500 || rc=1
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/$label.log" | sed "s/^/$v: /"
-	if kernel_reports "$BUILD/kvm-run/$label.log" >/dev/null; then
+	if reports=$(kernel_reports "$BUILD/kvm-run/$label.log"); then
 		echo "kvm-$v: kernel reports:"
-		kernel_reports "$BUILD/kvm-run/$label.log" | sort | uniq -c | head -20 || true
+		sort <<<"$reports" | uniq -c | head -n 20 || true
 		rc=1
 	else
 		echo "kvm-$v: no sanitizer, lockdep or RCU report"
