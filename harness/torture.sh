@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make torture: the llist_nulls_multi_torture KUnit suite on x86_64 QEMU
 # with several CPUs, once under KCSAN and once under KASAN with lockdep,
-# PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD; then both suites on i386 QEMU, a
+# PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD, each kernel with the sample of
+# samples/llist_nulls_multi/ built in, whose self-check runs at boot on the
+# same CPUs and must end "ok"; then both suites on i386 QEMU, a
 # 32-bit kernel.  Every run goes through run-kunit.sh.  Then the converted
 # KVM built with KASAN (SLUB_RCU_DEBUG, lockdep, PROVE_RCU) and with KCSAN,
 # each booted under shadow paging with two vCPUs on two host threads
@@ -27,7 +29,7 @@ kasan=(CONFIG_KASAN=y CONFIG_KASAN_GENERIC=y CONFIG_PROVE_LOCKING=y
 run() {
 	local name=$1 dir=$BUILD/torture-$1 rc args=() opt
 	shift
-	for opt in CONFIG_SMP=y "$@"; do
+	for opt in CONFIG_SMP=y CONFIG_SAMPLES=y CONFIG_SAMPLE_LLIST_NULLS_MULTI=y "$@"; do
 		args+=(--kconfig_add "$opt")
 	done
 	log "torture: $name, $cpus CPUs, ${ms} ms"
@@ -56,6 +58,11 @@ run() {
 	fi
 	grep -q 'llnm-torture cpus=' "$dir/test.log" 2>/dev/null ||
 		{ echo "$name: the torture case did not run"; rc=1; }
+	# The sample's self-check, at boot: one line, ending "ok" or "FAIL".
+	grep -ho 'llist_nulls_multi_revmap: .*' "$dir/test.log" 2>/dev/null |
+		sed "s/^/$name: /" || true
+	grep -q 'llist_nulls_multi_revmap: .*: ok$' "$dir/test.log" 2>/dev/null ||
+		{ echo "$name: the sample's self-check did not pass"; rc=1; }
 	return $rc
 }
 

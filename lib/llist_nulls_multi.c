@@ -17,30 +17,59 @@
 /* For the cache's flags, in debug builds only, as lib/slub_kunit.c does. */
 #include "../mm/slab.h"
 
-/**
- * __llist_nulls_multi_node_ok - check a node a lockless walk is entering
- * @head: the list being walked
- * @node: the node
- *
- * Debug builds only.  Warns once if @node is not in a SLAB_TYPESAFE_BY_RCU
- * cache, the only memory a lockless walker may stand on.
- *
- * Return: true if @node is in such a cache.
- */
-bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
-				 const struct llist_nulls_multi_node *node)
+static struct kmem_cache *node_cache_of(const void *node)
 {
 	struct slab *slab = NULL;
 
 	if (virt_addr_valid(node))
 		slab = virt_to_slab(node);
-	if (slab && (slab->slab_cache->flags & SLAB_TYPESAFE_BY_RCU))
-		return true;
-	WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
-		  head, node);
-	return false;
+	return slab ? slab->slab_cache : NULL;
+}
+
+/* Whether @node comes from the cache @p names, if it names one. */
+static bool node_of_type(const struct llist_nulls_multi_params *p,
+			 const struct llist_nulls_multi_node *node)
+{
+	return !p->node_cache || node_cache_of(node) == *p->node_cache;
+}
+
+/**
+ * __llist_nulls_multi_node_ok - check a node a lockless walk is entering
+ * @head: the list being walked
+ * @p: the list's node type
+ * @node: the node
+ *
+ * Debug builds only.  Warns once if @node is not in a SLAB_TYPESAFE_BY_RCU
+ * cache, the only memory a lockless walker may stand on, or not in the
+ * cache @p names.
+ *
+ * Return: true if @node is in such a cache.
+ */
+bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+				 const struct llist_nulls_multi_params *p,
+				 const struct llist_nulls_multi_node *node)
+{
+	struct kmem_cache *cache = node_cache_of(node);
+
+	if (!cache || !(cache->flags & SLAB_TYPESAFE_BY_RCU)) {
+		WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
+			  head, node);
+		return false;
+	}
+	if (!node_of_type(p, node)) {
+		WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p of cache %s, not of its params' cache\n",
+			  head, node, cache->name);
+		return false;
+	}
+	return true;
 }
 EXPORT_SYMBOL_GPL(__llist_nulls_multi_node_ok);
+#else
+static bool node_of_type(const struct llist_nulls_multi_params *p,
+			 const struct llist_nulls_multi_node *node)
+{
+	return true;
+}
 #endif
 
 /**
@@ -60,33 +89,65 @@ int __llist_nulls_multi_bad_entry(const void *entry)
 EXPORT_SYMBOL_GPL(__llist_nulls_multi_bad_entry);
 
 /**
+ * __llist_nulls_multi_bad_count - refuse a list whose node is over capacity
+ * @head: the list
+ * @p: the node type the caller says the list has
+ * @count: the count found in one of @head's nodes, above @p->cap
+ *
+ * The list's nodes are of another type than @p: the caller passed another
+ * type's params.  Warns once per boot, whatever the caller.
+ *
+ * Return: -EINVAL.
+ */
+int __llist_nulls_multi_bad_count(const struct llist_nulls_multi_head *head,
+				  const struct llist_nulls_multi_params *p,
+				  u32 count)
+{
+	WARN_ONCE(1, "llist_nulls_multi: list %p has a node holding %u entries, above the capacity %u it was given\n",
+		  head, count, p->cap);
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(__llist_nulls_multi_bad_count);
+
+/**
  * __llist_nulls_multi_add_node - add an entry that needs a new first node
  * @head: the list; the caller holds the writers' lock
  * @entry: a valid entry
- * @cap: the capacity of the list's nodes, at least 2
- * @node: the new node, or NULL
+ * @p: the list's node type
+ * @nodep: where the caller's node is, or NULL
  *
  * The slow path of llist_nulls_multi_add(), for a list that holds one entry
- * inline or whose first node is full.  @node is filled in completely before
- * the head word publishes it, so a walker that finds it through the head
- * finds it whole.
+ * inline or whose first node is full.  The node is filled in completely
+ * before the head word publishes it, so a walker that finds it through the
+ * head finds it whole.
  *
- * Return: the number of entries the list held before, -EINVAL for a @cap
- * below 2, -ENOMEM if @node is NULL.  On error the list is unchanged.
+ * Return: the number of entries the list held before, -EINVAL for a
+ * capacity below 2, a first node over capacity or (debug builds) a node
+ * not from *@p->node_cache, -ENOMEM if there is no node.  On error the list
+ * and *@nodep are unchanged.
  */
 int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
-				 void *entry, unsigned int cap,
-				 struct llist_nulls_multi_node *node)
+				 void *entry,
+				 const struct llist_nulls_multi_params *p,
+				 struct llist_nulls_multi_node **nodep)
 {
 	struct llist_nulls_multi_node *first = llist_nulls_multi_first_node(head);
+	struct llist_nulls_multi_node *node = nodep ? *nodep : NULL;
 	unsigned long old = head->first, next;
+	unsigned int cap = p->cap;
 	u32 held;
 	int before;
 
 	if (WARN_ONCE(cap < 2, "llist_nulls_multi: capacity %u below 2\n", cap))
 		return -EINVAL;
+	if (first && first->count > cap)
+		return __llist_nulls_multi_bad_count(head, p, first->count);
 	if (!node)
 		return -ENOMEM;
+	if (WARN_ONCE(!node_of_type(p, node),
+		      "llist_nulls_multi: node %p for list %p is not from its params' cache\n",
+		      node, head))
+		return -EINVAL;
 
 	/*
 	 * A walker may still stand on @node from an earlier life.  Every slot
@@ -124,6 +185,7 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 	/* Publish the whole node (LLNM+add-node-publish). */
 	smp_store_release(&head->first,
 			  (unsigned long)node | LLIST_NULLS_MULTI_MANY);
+	*nodep = NULL;
 	return before;
 }
 EXPORT_SYMBOL_GPL(__llist_nulls_multi_add_node);
@@ -132,23 +194,28 @@ EXPORT_SYMBOL_GPL(__llist_nulls_multi_add_node);
  * llist_nulls_multi_del - remove an entry from a list
  * @head: the list; the caller holds the writers' lock
  * @entry: the entry to remove
- * @cap: the capacity of the list's nodes
- * @freed: set to the node the list no longer uses, or to NULL
+ * @p: the list's node type
+ * @freed: always written: set to the node the list no longer uses, or NULL
  *
- * The hole left by @entry is filled with the first node's last entry, so
- * that every node behind the first stays full; the moved entry is written
- * into the hole before its old slot is cleared.  A first node left empty is
- * unlinked and handed back in @freed; lockless walkers may still be reading
- * it, so it must go back to type-stable memory (or be freed after a grace
- * period).  A list that drops to one entry keeps its node: moving the entry
- * back into the head word could hide it from a walker that has passed the
- * head.
+ * Finds @entry by a linear search in the order of a locked walk, so a
+ * removal costs O(n) in the length of the list; a list holding @entry more
+ * than once loses the copy found first, and keeps the others.  The hole
+ * left by @entry is filled with the first node's last entry, so that every
+ * node behind the first stays full; the moved entry is written into the
+ * hole before its old slot is cleared.  A first node left empty is
+ * unlinked, its count 0, and handed back in *@freed; lockless walkers may
+ * still be reading it, so it must go back to type-stable memory (or be
+ * freed after a grace period).  A list that drops to one entry keeps its
+ * node: moving the entry back into the head word could hide it from a
+ * walker that has passed the head.
  *
- * Return: 0, or -ENOENT if @entry is not in the list, which is then
- * unchanged.
+ * Return: 0; -ENOENT if @entry is not in the list, or -EINVAL (with a
+ * warning) if its first node holds more than @p->cap entries.  On error the
+ * list is unchanged and *@freed is NULL.
  */
 int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
-			  unsigned int cap, struct llist_nulls_multi_node **freed)
+			  const struct llist_nulls_multi_params *p,
+			  struct llist_nulls_multi_node **freed)
 {
 	struct llist_nulls_multi_node *first = llist_nulls_multi_first_node(head);
 	struct llist_nulls_multi_node *node = first;
@@ -156,6 +223,8 @@ int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
 	int i, last;
 
 	*freed = NULL;
+	if (first && first->count > p->cap)
+		return __llist_nulls_multi_bad_count(head, p, first->count);
 	if (!first) {
 		if (!entry || head->first != (unsigned long)entry)
 			return -ENOENT;
@@ -224,23 +293,3 @@ void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 }
 EXPORT_SYMBOL_GPL(llist_nulls_multi_walk_event);
 #endif
-
-/**
- * llist_nulls_multi_walk_lockless - visit every entry without the lock
- * @head: the list
- * @cap: the capacity of the list's nodes
- * @walk: the visitor, the fallback, the pass limit and where to put stats
- * @arg: passed to @walk->visit and @walk->fallback
- *
- * The out-of-line form of __llist_nulls_multi_walk_lockless(), which see.
- *
- * Return: as __llist_nulls_multi_walk_lockless().
- */
-int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
-				    unsigned int cap,
-				    const struct llist_nulls_multi_walk *walk,
-				    void *arg)
-{
-	return __llist_nulls_multi_walk_lockless(head, cap, walk, arg);
-}
-EXPORT_SYMBOL_GPL(llist_nulls_multi_walk_lockless);

@@ -60,18 +60,26 @@ static void *case_args(struct kunit *test, size_t size)
 	return args;
 }
 
-/* A list under test: its head, its node capacity, the test that owns it. */
+/* KVM's node type, for cases that use no list of their own. */
+static const struct llist_nulls_multi_params kvm_params = {
+	.cap = KVM_CAP,
+	.node_cache = &node_cache,
+};
+
+/* A list under test: its head, its node type, the test that owns it. */
 struct test_list {
 	struct kunit *test;
-	unsigned int cap;
+	struct llist_nulls_multi_params params;
 	struct llist_nulls_multi_head head;
 };
 
+/* Nodes of any capacity up to KVM_CAP come from the suite's cache. */
 static void test_list_init(struct test_list *l, struct kunit *test,
 			   unsigned int cap)
 {
 	l->test = test;
-	l->cap = cap;
+	l->params.cap = cap;
+	l->params.node_cache = &node_cache;
 	llist_nulls_multi_init(&l->head);
 }
 
@@ -81,10 +89,12 @@ static int add(struct test_list *l, void *e)
 	struct llist_nulls_multi_node *node = NULL;
 	int ret;
 
-	if (llist_nulls_multi_need_node(&l->head, l->cap))
+	if (llist_nulls_multi_need_node(&l->head, &l->params))
 		node = node_new(l->test);
-	ret = llist_nulls_multi_add(&l->head, e, l->cap, node);
+	ret = llist_nulls_multi_add(&l->head, e, &l->params, &node);
 	KUNIT_ASSERT_GE(l->test, ret, 0);
+	/* a node given is taken */
+	KUNIT_EXPECT_NULL(l->test, node);
 	return ret;
 }
 
@@ -93,7 +103,7 @@ static void del(struct test_list *l, void *e)
 	struct llist_nulls_multi_node *freed;
 
 	KUNIT_ASSERT_EQ(l->test,
-			llist_nulls_multi_del(&l->head, e, l->cap, &freed), 0);
+			llist_nulls_multi_del(&l->head, e, &l->params, &freed), 0);
 	if (freed)
 		node_free(freed, NULL);
 }
@@ -108,7 +118,7 @@ static void fill(struct test_list *l, int from, int n)
 
 static void destroy(struct test_list *l)
 {
-	llist_nulls_multi_destroy(&l->head, l->cap, NULL, node_free, NULL);
+	llist_nulls_multi_destroy(&l->head, &l->params, NULL, node_free, NULL);
 }
 
 static int nodes_of(struct test_list *l)
@@ -138,11 +148,11 @@ static void check_list(struct test_list *l, const unsigned long *want)
 	u32 i;
 
 	KUNIT_ASSERT_TRUE_MSG(test,
-			      llist_nulls_multi_validate(&l->head, l->cap,
+			      llist_nulls_multi_validate(&l->head, &l->params,
 							 &fault),
 			      "%s (node %d, slot %d)", fault.what, fault.node,
 			      fault.slot);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&l->head, l->cap), n);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&l->head, &l->params), n);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_empty(&l->head), n == 0);
 
 	bitmap_zero(have, MAX_ENTRIES);
@@ -156,7 +166,7 @@ static void check_list(struct test_list *l, const unsigned long *want)
 	first = llist_nulls_multi_first_node(&l->head);
 	if (!first)
 		return;
-	for (i = first->count; i < l->cap; i++)
+	for (i = first->count; i < l->params.cap; i++)
 		KUNIT_EXPECT_NULL(test, first->entries[i]);
 }
 
@@ -178,7 +188,7 @@ static struct snap *snap_take(struct test_list *l)
 	while (node) {
 		s->addr[s->nodes] = node;
 		memcpy(s->raw[s->nodes++], node,
-		       LLIST_NULLS_MULTI_NODE_SIZE(l->cap));
+		       LLIST_NULLS_MULTI_NODE_SIZE(l->params.cap));
 		if (node->next & LLIST_NULLS_MULTI_NULLS)
 			break;
 		node = (struct llist_nulls_multi_node *)node->next;
@@ -197,7 +207,7 @@ static void snap_expect_same(struct test_list *l, const struct snap *before)
 	for (i = 0; i < now->nodes; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, now->addr[i], before->addr[i]);
 		KUNIT_EXPECT_MEMEQ(test, now->raw[i], before->raw[i],
-				   LLIST_NULLS_MULTI_NODE_SIZE(l->cap));
+				   LLIST_NULLS_MULTI_NODE_SIZE(l->params.cap));
 	}
 }
 
@@ -223,13 +233,13 @@ static void llnm_empty_list_has_nothing(struct kunit *test)
 	struct llist_nulls_multi_iter it;
 
 	KUNIT_EXPECT_TRUE(test, llist_nulls_multi_empty(&h));
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&h, KVM_CAP), 0);
-	KUNIT_EXPECT_FALSE(test, llist_nulls_multi_need_node(&h, KVM_CAP));
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&h, &kvm_params), 0);
+	KUNIT_EXPECT_FALSE(test, llist_nulls_multi_need_node(&h, &kvm_params));
 	KUNIT_EXPECT_NULL(test, llist_nulls_multi_first(&h));
 	KUNIT_EXPECT_NULL(test, llist_nulls_multi_first_node(&h));
 	KUNIT_EXPECT_NULL(test, llist_nulls_multi_iter_first(&h, &it));
 	KUNIT_EXPECT_NULL(test, llist_nulls_multi_iter_next(&it));
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_destroy(&h, KVM_CAP, NULL,
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_destroy(&h, &kvm_params, NULL,
 							node_free, NULL), 0);
 	llist_nulls_multi_init(&h);
 	KUNIT_EXPECT_EQ(test, h.first, 0);
@@ -241,11 +251,11 @@ static void llnm_first_entry_is_inline(struct kunit *test)
 	struct test_list a;
 
 	test_list_init(&a, test, KVM_CAP);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(0), a.cap, NULL),
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(0), &a.params, NULL),
 			0);
 	KUNIT_EXPECT_EQ(test, a.head.first, (unsigned long)E(0));
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, a.cap), 1);
-	KUNIT_EXPECT_TRUE(test, llist_nulls_multi_need_node(&a.head, a.cap));
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, &a.params), 1);
+	KUNIT_EXPECT_TRUE(test, llist_nulls_multi_need_node(&a.head, &a.params));
 	KUNIT_EXPECT_PTR_EQ(test, llist_nulls_multi_first(&a.head), E(0));
 	/* inline -> empty */
 	del(&a, E(0));
@@ -268,7 +278,7 @@ static void llnm_second_entry_makes_one_node(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, node->entries[0], E(0));
 	KUNIT_EXPECT_PTR_EQ(test, node->entries[1], E(1));
 	KUNIT_EXPECT_EQ(test, node->next, llist_nulls_multi_nulls(&a.head));
-	KUNIT_EXPECT_FALSE(test, llist_nulls_multi_need_node(&a.head, a.cap));
+	KUNIT_EXPECT_FALSE(test, llist_nulls_multi_need_node(&a.head, &a.params));
 	destroy(&a);
 }
 
@@ -285,7 +295,7 @@ static void llnm_one_node_down_to_one_entry_stays_a_node(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, node->count, 1);
 	KUNIT_EXPECT_PTR_EQ(test, node->entries[0], E(1));
 	/* one node -> empty: the node comes back to the caller */
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(1), a.cap,
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(1), &a.params,
 						    &freed), 0);
 	KUNIT_ASSERT_PTR_EQ(test, freed, node);
 	KUNIT_EXPECT_EQ(test, a.head.first, 0);
@@ -316,7 +326,7 @@ static void llnm_grow_and_shrink_checks_every_step(struct kunit *test)
 		int victim = (i * 101) % 300;
 
 		nodes = nodes_of(&a);
-		ret = llist_nulls_multi_del(&a.head, E(victim), a.cap, &freed);
+		ret = llist_nulls_multi_del(&a.head, E(victim), &a.params, &freed);
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		__clear_bit(victim, want);
 		n--;
@@ -342,12 +352,12 @@ static void llnm_boundaries_count_and_need_node(struct kunit *test)
 		int n = sizes[k];
 
 		fill(&a, 0, n);
-		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, a.cap),
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, &a.params),
 				n);
 		KUNIT_EXPECT_EQ(test, nodes_of(&a),
 				n == 1 ? 0 : (n - 1) / KVM_CAP + 1);
 		KUNIT_EXPECT_EQ(test,
-				llist_nulls_multi_need_node(&a.head, a.cap),
+				llist_nulls_multi_need_node(&a.head, &a.params),
 				n == 1 || n % KVM_CAP == 0);
 		destroy(&a);
 	}
@@ -389,11 +399,11 @@ static void llnm_del_absent_entry_leaves_list_unchanged(struct kunit *test)
 		fill(&a, 0, sizes[k]);
 		before = snap_take(&a);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(100),
-							    a.cap, &freed),
+							    &a.params, &freed),
 				-ENOENT);
 		KUNIT_EXPECT_NULL(test, freed);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, NULL,
-							    a.cap, &freed),
+							    &a.params, &freed),
 				-ENOENT);
 		snap_expect_same(&a, before);
 		destroy(&a);
@@ -414,10 +424,10 @@ static void llnm_add_refuses_null_and_odd_entries(struct kunit *test)
 		fill(&a, 0, sizes[k]);
 		before = snap_take(&a);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, NULL,
-							    a.cap, node),
+							    &a.params, &node),
 				-EINVAL);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, odd,
-							    a.cap, node),
+							    &a.params, &node),
 				-EINVAL);
 		KUNIT_EXPECT_FALSE(test, llist_nulls_multi_entry_valid(NULL));
 		KUNIT_EXPECT_FALSE(test, llist_nulls_multi_entry_valid(odd));
@@ -438,10 +448,10 @@ static void llnm_add_without_needed_node_fails_unchanged(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		KUNIT_ASSERT_TRUE(test,
-				  llist_nulls_multi_need_node(&a.head, a.cap));
+				  llist_nulls_multi_need_node(&a.head, &a.params));
 		before = snap_take(&a);
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200),
-							    a.cap, NULL),
+							    &a.params, NULL),
 				-ENOMEM);
 		snap_expect_same(&a, before);
 		destroy(&a);
@@ -454,14 +464,161 @@ static void llnm_add_refuses_capacity_below_two(struct kunit *test)
 	struct test_list a;
 
 	test_list_init(&a, test, 1);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(0), 1, NULL), 0);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(1), 1, node),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(0), &a.params,
+						    NULL), 0);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(1), &a.params,
+						    &node), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, node);
 	KUNIT_EXPECT_EQ(test, a.head.first, (unsigned long)E(0));
 	node_free(node, NULL);
 }
 
+static void llnm_add_takes_a_node_only_when_it_needs_one(struct kunit *test)
+{
+	static const int sizes[] = { 0, 1, 2, 13, 14, 15 };
+	struct llist_nulls_multi_node *node, *given;
+	struct test_list a;
+	bool need;
+	int k;
+
+	test_list_init(&a, test, KVM_CAP);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		fill(&a, 0, sizes[k]);
+		need = llist_nulls_multi_need_node(&a.head, &a.params);
+		given = node = node_new(test);
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200),
+							    &a.params, &node),
+				sizes[k]);
+		if (need) {
+			KUNIT_EXPECT_NULL(test, node);
+			KUNIT_EXPECT_PTR_EQ(test,
+					    llist_nulls_multi_first_node(&a.head),
+					    given);
+		} else {
+			KUNIT_EXPECT_PTR_EQ(test, node, given);
+			node_free(node, NULL);
+		}
+		KUNIT_EXPECT_TRUE(test, llist_nulls_multi_validate(&a.head,
+								   &a.params,
+								   NULL));
+		destroy(&a);
+	}
+}
+
+static void llnm_del_always_writes_freed(struct kunit *test)
+{
+	static const int sizes[] = { 0, 1, 20 };
+	struct llist_nulls_multi_node *freed, *first;
+	struct test_list a;
+	int k;
+
+	test_list_init(&a, test, KVM_CAP);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		fill(&a, 0, sizes[k]);
+		freed = (void *)&a;	/* anything but NULL */
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(100),
+							    &a.params, &freed),
+				-ENOENT);
+		KUNIT_EXPECT_NULL(test, freed);
+		destroy(&a);
+	}
+
+	fill(&a, 0, KVM_CAP + 2);	/* [14, 15] [0..13] */
+	first = llist_nulls_multi_first_node(&a.head);
+	freed = (void *)&a;
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(3), &a.params,
+						    &freed), 0);
+	KUNIT_EXPECT_NULL(test, freed);
+	freed = NULL;
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(14), &a.params,
+						    &freed), 0);
+	KUNIT_EXPECT_PTR_EQ(test, freed, first);
+	KUNIT_EXPECT_EQ(test, first->count, 0);
+	node_free(freed, NULL);
+	destroy(&a);
+}
+
+/* What a locked walk visited: visits per entry, and when to stop it. */
+struct tally {
+	u8 seen[MAX_ENTRIES];
+	int visits;
+	int stop_at;		/* the visit that returns 7, 0 for none */
+};
+
+static int tally_visit(void *e, void *arg)
+{
+	struct tally *t = arg;
+
+	t->seen[idx(e)]++;
+	return ++t->visits == t->stop_at ? 7 : 0;
+}
+
+static void llnm_del_takes_one_copy_of_a_duplicate(struct kunit *test)
+{
+	static const int sizes[] = { 0, 1, 13, 14, 20 };
+	struct tally *t = case_args(test, sizeof(*t));
+	struct llist_nulls_multi_node *freed;
+	struct test_list a;
+	int k, copies;
+
+	test_list_init(&a, test, KVM_CAP);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		fill(&a, 0, sizes[k]);
+		add(&a, E(200));
+		add(&a, E(200));	/* accepted: the list holds it twice */
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, &a.params),
+				sizes[k] + 2);
+		for (copies = 2; copies > 0; copies--) {
+			memset(t, 0, sizeof(*t));
+			llist_nulls_multi_walk(&a.head, tally_visit, t);
+			KUNIT_EXPECT_EQ(test, t->seen[200], copies);
+			del(&a, E(200));	/* takes one copy */
+			KUNIT_EXPECT_EQ(test,
+					llist_nulls_multi_count(&a.head, &a.params),
+					sizes[k] + copies - 1);
+			KUNIT_EXPECT_TRUE(test,
+					  llist_nulls_multi_validate(&a.head,
+								     &a.params,
+								     NULL));
+		}
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(200),
+							    &a.params, &freed),
+				-ENOENT);
+		destroy(&a);
+	}
+}
+
 /* ---- locked walks ----------------------------------------------------- */
+
+static void llnm_locked_walk_visits_each_once_and_can_stop(struct kunit *test)
+{
+	static const int sizes[] = { 0, 1, 2, 14, 15, 29 };
+	struct tally *t = case_args(test, sizeof(*t));
+	struct test_list a;
+	int k, i, n;
+
+	test_list_init(&a, test, KVM_CAP);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		n = sizes[k];
+		fill(&a, 0, n);
+		memset(t, 0, sizeof(*t));
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk(&a.head, tally_visit,
+							     t), 0);
+		KUNIT_EXPECT_EQ(test, t->visits, n);
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, t->seen[i], 1);
+		if (n) {
+			memset(t, 0, sizeof(*t));
+			t->stop_at = (n + 1) / 2;
+			KUNIT_EXPECT_EQ(test,
+					llist_nulls_multi_walk(&a.head,
+							       tally_visit, t),
+					7);
+			KUNIT_EXPECT_EQ(test, t->visits, (n + 1) / 2);
+		}
+		destroy(&a);
+	}
+}
 
 static void llnm_iter_goes_first_node_first_last_slot_down(struct kunit *test)
 {
@@ -509,7 +666,7 @@ static void llnm_take_first_until_empty_moves_nothing(struct kunit *test)
 	while ((e = llist_nulls_multi_first(&a.head))) {
 		/* the first entry is always the newest one left */
 		KUNIT_EXPECT_EQ(test, idx(e), n - 1);
-		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&a.head, e, a.cap,
+		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&a.head, e, &a.params,
 							    &freed), 0);
 		__clear_bit(idx(e), want);
 		n--;
@@ -556,7 +713,7 @@ static void llnm_destroy_visits_each_once_and_frees_every_node(struct kunit *tes
 
 		memset(d, 0, sizeof(*d));
 		fill(&a, 0, n);
-		KUNIT_EXPECT_EQ(test, llist_nulls_multi_destroy(&a.head, a.cap,
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_destroy(&a.head, &a.params,
 								destroy_visit,
 								destroy_free, d),
 				n);
@@ -636,17 +793,13 @@ static int visit_count(void *e, void *arg)
 	return 0;
 }
 
+/* The writers' lock is this thread: the other CPU is played from inside it. */
 static int fallback_locked(const struct llist_nulls_multi_head *h, void *arg)
 {
 	struct walk_check *wc = arg;
-	struct llist_nulls_multi_iter it;
-	void *e;
 
 	wc->fallback_calls++;
-	for (e = llist_nulls_multi_iter_first(h, &it); e;
-	     e = llist_nulls_multi_iter_next(&it))
-		visit_count(e, wc);
-	return 0;
+	return llist_nulls_multi_walk(h, visit_count, wc);
 }
 
 /*
@@ -662,12 +815,11 @@ static int walk(struct walk_check *wc, struct test_list *l,
 		.visit = visit,
 		.fallback = with_fallback ? fallback_locked : NULL,
 		.max_passes = max_passes,
-		.stats = st,
 	};
 
 	memset(wc->seen, 0, sizeof(wc->seen));
 	wc->fallback_calls = 0;
-	return llist_nulls_multi_walk_lockless(&l->head, l->cap, &w, wc);
+	return llist_nulls_multi_walk_lockless(&l->head, &l->params, &w, wc, st);
 }
 
 /* Mark what is in @l now as stable; entries added later are not. */
@@ -767,8 +919,8 @@ static void llnm_lockless_visitor_can_end_the_walk(struct kunit *test)
 
 	test_list_init(&a, test, KVM_CAP);
 	fill(&a, 0, 29);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, a.cap,
-							      &w, &n), 42);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &a.params,
+							      &w, &n, NULL), 42);
 	KUNIT_EXPECT_EQ(test, n, 3);
 	destroy(&a);
 }
@@ -909,18 +1061,18 @@ static void moved_walker_event(const struct llist_nulls_multi_head *head,
 		e = llist_nulls_multi_first(&c->a.head);
 		c->check.stable[idx(e)] = false;
 		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&c->a.head, e,
-							    c->a.cap, &freed),
+							    &c->a.params, &freed),
 				0);
 		if (freed && freed != node)
 			node_free(freed, NULL);
 	}
-	KUNIT_ASSERT_EQ(test, llist_nulls_multi_count(&c->a.head, c->a.cap),
+	KUNIT_ASSERT_EQ(test, llist_nulls_multi_count(&c->a.head, &c->a.params),
 			14);
 	/* b holds 14 entries in one node; push @node as b's new first */
 	KUNIT_ASSERT_TRUE(test, llist_nulls_multi_need_node(&c->b.head,
-							    c->b.cap));
+							    &c->b.params));
 	KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&c->b.head, E(B_BASE + 20),
-						    c->b.cap, node), 0);
+						    &c->b.params, &node), 0);
 }
 
 static void llnm_lockless_walker_moved_to_another_list_rewalks(struct kunit *test)
@@ -987,11 +1139,11 @@ static void node_reused_event(const struct llist_nulls_multi_head *head,
 		e = llist_nulls_multi_first(&c->a.head);
 		c->check.stable[idx(e)] = false;
 		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&c->a.head, e,
-							    c->a.cap, &freed),
+							    &c->a.params, &freed),
 				0);
 	}
 	KUNIT_ASSERT_PTR_EQ(test, freed, victim);
-	memset(victim, 0, LLIST_NULLS_MULTI_NODE_SIZE(c->a.cap));
+	memset(victim, 0, LLIST_NULLS_MULTI_NODE_SIZE(c->a.params.cap));
 	c->unused = victim;
 
 	switch (c->reuse) {
@@ -1000,21 +1152,21 @@ static void node_reused_event(const struct llist_nulls_multi_head *head,
 	case REUSE_OTHER_LIST:
 		KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&c->b.head,
 							    E(B_BASE + 20),
-							    c->b.cap, victim),
+							    &c->b.params, &victim),
 				0);
 		c->unused = NULL;
 		break;
 	case REUSE_SAME_LIST:
 		/* a is now a whole number of nodes, so the next add pushes */
 		KUNIT_ASSERT_TRUE(test, llist_nulls_multi_need_node(&c->a.head,
-								    c->a.cap));
+								    &c->a.params));
 		KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&c->a.head, E(200),
-							    c->a.cap, victim),
+							    &c->a.params, &victim),
 				0);
 		for (i = 201; i < 205; i++)
 			KUNIT_ASSERT_GE(test,
 					llist_nulls_multi_add(&c->a.head, E(i),
-							      c->a.cap, NULL),
+							      &c->a.params, NULL),
 					0);
 		c->unused = NULL;
 		break;
@@ -1094,7 +1246,7 @@ static void destroyed_walker_event(const struct llist_nulls_multi_head *head,
 	if (c->events++ != 0)
 		return;
 	KUNIT_EXPECT_EQ(c->a.test,
-			llist_nulls_multi_destroy(&c->a.head, c->a.cap, NULL,
+			llist_nulls_multi_destroy(&c->a.head, &c->a.params, NULL,
 						  destroyed_free, c),
 			42);
 }
@@ -1159,18 +1311,18 @@ static void pingpong_event(const struct llist_nulls_multi_head *head,
 	for (i = 0; i < 2 * KVM_CAP; i++) {
 		e = llist_nulls_multi_first(&c->a.head);
 		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&c->a.head, e,
-							    c->a.cap, &freed),
+							    &c->a.params, &freed),
 				0);
 	}
 	/* push n1 back first, then n2: n2 becomes first, linking to n1 */
 	for (i = 0; i < 2 * KVM_CAP; i++) {
 		struct llist_nulls_multi_node *spare = NULL;
 
-		if (llist_nulls_multi_need_node(&c->a.head, c->a.cap))
+		if (llist_nulls_multi_need_node(&c->a.head, &c->a.params))
 			spare = i == 0 ? n1 : n2;
 		KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&c->a.head,
 							    E(100 + i),
-							    c->a.cap, spare),
+							    &c->a.params, &spare),
 				0);
 	}
 }
@@ -1271,6 +1423,80 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 }
 
 /* Debug builds refuse to walk nodes outside a SLAB_TYPESAFE_BY_RCU cache. */
+/*
+ * Another node type's params: an add or a removal that meets a node over
+ * their capacity refuses; in debug builds a lockless walk falls back on it,
+ * or on a node of another cache, and an add refuses a node of another cache.
+ */
+static void llnm_params_of_another_type_are_refused(struct kunit *test)
+{
+	const struct llist_nulls_multi_params smaller = {
+		.cap = KVM_CAP / 2,
+		.node_cache = &node_cache,
+	};
+	static const struct llist_nulls_multi_walk w = {
+		.visit = visit_count,
+		.fallback = fallback_locked,
+	};
+	struct llist_nulls_multi_params other_type = { .cap = KVM_CAP };
+	struct llist_nulls_multi_node *node, *freed;
+	struct llist_nulls_multi_stats st;
+	struct kmem_cache *other;
+	struct walk_check *wc;
+	struct test_list a;
+	struct snap *before;
+	int i;
+
+	test_list_init(&a, test, KVM_CAP);
+	fill(&a, 0, 2 * KVM_CAP);	/* both nodes full */
+	before = snap_take(&a);
+	node = node_new(test);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &smaller,
+						    &node), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, node);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(0), &smaller,
+						    &freed), -EINVAL);
+	KUNIT_EXPECT_NULL(test, freed);
+	snap_expect_same(&a, before);
+	if (!IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI))
+		goto out;
+
+	wc = case_args(test, sizeof(*wc));
+	walk_check_init(wc, test);
+	memset(wc->seen, 0, sizeof(wc->seen));
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &smaller,
+							      &w, wc, &st), 0);
+	KUNIT_EXPECT_TRUE(test, st.fell_back);
+	KUNIT_EXPECT_EQ(test, st.passes, 1);
+
+	other = kmem_cache_create("llnm_test_other",
+				  LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 0,
+				  SLAB_TYPESAFE_BY_RCU, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	other_type.node_cache = &other;
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head,
+							      &other_type, &w,
+							      wc, &st), 0);
+	KUNIT_EXPECT_TRUE(test, st.fell_back);
+	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 2);
+	for (i = 0; i < 2 * KVM_CAP; i++)
+		KUNIT_EXPECT_EQ(test, wc->seen[i], 2);
+
+	node_free(node, NULL);
+	node = kmem_cache_zalloc(other, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &a.params,
+						    &node), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, node);
+	snap_expect_same(&a, before);
+	kmem_cache_free(other, node);
+	node = NULL;
+	kmem_cache_destroy(other);
+out:
+	node_free(node, NULL);
+	destroy(&a);
+}
+
 static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *test)
 {
 	struct llist_nulls_multi_node *node;
@@ -1281,7 +1507,9 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 	if (!IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI))
 		kunit_skip(test, "needs CONFIG_DEBUG_LLIST_NULLS_MULTI");
 
+	/* params that name no cache: an add takes any node */
 	test_list_init(&a, test, KVM_CAP);
+	a.params.node_cache = NULL;
 	wc = case_args(test, sizeof(*wc));
 	walk_check_init(wc, test);
 	/* kmalloc memory is not type-stable */
@@ -1289,8 +1517,8 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 			     GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, node);
 	add(&a, E(0));
-	KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&a.head, E(1), a.cap, node),
-			0);
+	KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&a.head, E(1), &a.params,
+						    &node), 0);
 	KUNIT_EXPECT_EQ(test, walk(wc, &a, visit_count, &st, 0, true), 0);
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
 	KUNIT_EXPECT_EQ(test, st.passes, 1);
@@ -1331,6 +1559,10 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_add_refuses_null_and_odd_entries),
 	KUNIT_CASE(llnm_add_without_needed_node_fails_unchanged),
 	KUNIT_CASE(llnm_add_refuses_capacity_below_two),
+	KUNIT_CASE(llnm_add_takes_a_node_only_when_it_needs_one),
+	KUNIT_CASE(llnm_del_always_writes_freed),
+	KUNIT_CASE(llnm_del_takes_one_copy_of_a_duplicate),
+	KUNIT_CASE(llnm_locked_walk_visits_each_once_and_can_stop),
 	KUNIT_CASE(llnm_iter_goes_first_node_first_last_slot_down),
 	KUNIT_CASE(llnm_take_first_until_empty_moves_nothing),
 	KUNIT_CASE(llnm_destroy_visits_each_once_and_frees_every_node),
@@ -1344,6 +1576,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_lockless_walker_in_destroyed_list_finds_nothing),
 	KUNIT_CASE(llnm_lockless_pingpong_ends_within_bound_then_falls_back),
 	KUNIT_CASE(llnm_lockless_entries_added_during_walk_lose_nothing),
+	KUNIT_CASE(llnm_params_of_another_type_are_refused),
 	KUNIT_CASE(llnm_lockless_walk_checks_node_memory_in_debug_builds),
 	{}
 };

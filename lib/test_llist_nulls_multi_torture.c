@@ -46,6 +46,11 @@ MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
 
 static struct kmem_cache *node_cache;
 
+static const struct llist_nulls_multi_params torture_params = {
+	.cap = KVM_CAP,
+	.node_cache = &node_cache,
+};
+
 static void node_free(struct llist_nulls_multi_node *node, void *arg)
 {
 	kmem_cache_free(node_cache, node);
@@ -86,15 +91,9 @@ static int torture_visit(void *e, void *arg)
 static int torture_fallback(const struct llist_nulls_multi_head *h, void *arg)
 {
 	struct torture_walk *w = arg;
-	struct llist_nulls_multi_iter it;
-	void *e;
 
-	spin_lock(&w->tt->lock);
-	for (e = llist_nulls_multi_iter_first(h, &it); e;
-	     e = llist_nulls_multi_iter_next(&it))
-		torture_visit(e, w);
-	spin_unlock(&w->tt->lock);
-	return 0;
+	guard(spinlock)(&w->tt->lock);
+	return llist_nulls_multi_walk(h, torture_visit, w);
 }
 
 static void atomic_max(atomic_t *a, int v)
@@ -109,12 +108,11 @@ static int torture_walker(void *arg)
 {
 	struct torture *tt = arg;
 	struct torture_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
-	struct llist_nulls_multi_stats st;
-	struct llist_nulls_multi_walk walk = {
+	static const struct llist_nulls_multi_walk walk = {
 		.visit = torture_visit,
 		.fallback = torture_fallback,
-		.stats = &st,
 	};
+	struct llist_nulls_multi_stats st;
 	unsigned long n = 0, s0, checked;
 	int i;
 
@@ -128,9 +126,9 @@ static int torture_walker(void *arg)
 		bitmap_zero(w->seen, MAX_ENTRIES);
 		/* Pairs with the writers' release: writes before s0 are seen. */
 		s0 = smp_load_acquire(&tt->seq);
-		/* the inline form, with the visitor known at compile time */
-		if (__llist_nulls_multi_walk_lockless(&tt->heads[w->list], KVM_CAP,
-						      &walk, w))
+		/* a static const walk: the visitor is inlined */
+		if (llist_nulls_multi_walk_lockless(&tt->heads[w->list],
+						    &torture_params, &walk, w, &st))
 			atomic_inc(&tt->errors);
 
 		checked = 0;
@@ -171,27 +169,24 @@ static void torture_write(struct torture *tt, int e, int to,
 {
 	struct llist_nulls_multi_node *freed;
 	int from = tt->where[e], ret;
-	bool need;
 
 	if (from >= 0) {
-		ret = llist_nulls_multi_del(&tt->heads[from], E(e), KVM_CAP, &freed);
+		ret = llist_nulls_multi_del(&tt->heads[from], E(e), &torture_params,
+					    &freed);
 		if (ret)
 			atomic_inc(&tt->writer_errors);
 		tt->where[e] = -1;
 		if (freed)
 			kmem_cache_free(node_cache, freed);
 	} else {
-		need = llist_nulls_multi_need_node(&tt->heads[to], KVM_CAP);
-		if (need && !*spare)
+		ret = llist_nulls_multi_add(&tt->heads[to], E(e), &torture_params,
+					    spare);
+		if (ret == -ENOMEM)
 			return;
-		ret = llist_nulls_multi_add(&tt->heads[to], E(e), KVM_CAP,
-					    need ? *spare : NULL);
 		if (ret < 0) {
 			atomic_inc(&tt->writer_errors);
 			return;
 		}
-		if (need)
-			*spare = NULL;
 		tt->where[e] = to;
 		tt->added[e] = tt->seq;
 	}
@@ -254,7 +249,7 @@ static void torture_check_lists(struct kunit *test, struct torture *tt)
 	for (l = 0; l < TORTURE_LISTS; l++) {
 		h = &tt->heads[l];
 		KUNIT_ASSERT_TRUE_MSG(test,
-				      llist_nulls_multi_validate(h, KVM_CAP,
+				      llist_nulls_multi_validate(h, &torture_params,
 								 &fault),
 				      "list %d: %s (node %d, slot %d)", l,
 				      fault.what, fault.node, fault.slot);
@@ -272,9 +267,9 @@ static void torture_check_lists(struct kunit *test, struct torture *tt)
 		for (i = 0; i < MAX_ENTRIES; i++)
 			want += tt->where[i] == l;
 		KUNIT_EXPECT_EQ(test, n, want);
-		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(h, KVM_CAP),
+		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(h, &torture_params),
 				want);
-		llist_nulls_multi_destroy(h, KVM_CAP, NULL, node_free, NULL);
+		llist_nulls_multi_destroy(h, &torture_params, NULL, node_free, NULL);
 	}
 }
 

@@ -16,9 +16,13 @@
  * it is on a list.  The last node's link is a "nulls" value that names the
  * head: (unsigned long)head | 1.
  *
- * Writers are serialised by the caller.  The library never allocates: a
- * caller that is told by llist_nulls_multi_need_node() that an add needs a
- * node passes one in, and a removal that empties the first node hands it back.
+ * A node type is described once, by a struct llist_nulls_multi_params that
+ * every call on its lists is given.
+ *
+ * Writers are serialised by the caller.  The library never allocates: an add
+ * that needs a node takes the one the caller offers, or fails with -ENOMEM
+ * so that the caller can allocate one and try again; a removal that empties
+ * the first node hands it back.
  *
  * See Documentation/core-api/llist-nulls-multi.rst.
  */
@@ -32,6 +36,8 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
+
+struct kmem_cache;
 
 /* Bit 0 of the head word: the rest of the word points at the first node. */
 #define LLIST_NULLS_MULTI_MANY		BIT(0)
@@ -49,6 +55,27 @@
 #define LLIST_NULLS_MULTI_MAX_PASSES	4
 
 /**
+ * struct llist_nulls_multi_params - a node type: its capacity and its cache
+ * @cap: the number of entries a node holds, at least 2
+ * @node_cache: the cache the nodes come from, or NULL if they come from
+ *	no one cache.  With CONFIG_DEBUG_LLIST_NULLS_MULTI, a node that an add
+ *	is given or that a lockless walk enters is checked to come from
+ *	*@node_cache.
+ *
+ * Define one static const instance per node type, next to the node cache,
+ * and pass it to every call on lists of that type, as rhashtable passes its
+ * params: the compiler folds @cap into the inline functions.  A call given
+ * another type's params is refused where it can be seen: an add or a
+ * removal that finds a node holding more than @cap entries returns -EINVAL
+ * and warns once, as does, in debug builds, a lockless walk (which then
+ * falls back) and an add given a node of another cache.
+ */
+struct llist_nulls_multi_params {
+	unsigned int cap;
+	struct kmem_cache **node_cache;
+};
+
+/**
  * struct llist_nulls_multi_head - the head word of a list
  * @first: 0, an entry, or the first node's address | %LLIST_NULLS_MULTI_MANY
  */
@@ -57,17 +84,17 @@ struct llist_nulls_multi_head {
 };
 
 /**
- * struct llist_nulls_multi_node - a node holding up to @cap entries
+ * struct llist_nulls_multi_node - a node of entries
  * @next: the next node's address, or the list's nulls value
- * @count: the number of entries held, at most @cap; never 0 on a list
+ * @count: the number of entries held, at most the capacity; never 0 on a list
  * @pos: the number of nodes behind this one; fixed while on a list
  * @entries: the entries, @count of them, packed from slot 0
  *
  * A node type is this header followed by a fixed number of slots, its
- * capacity; every function takes that capacity as @cap.  Allocate nodes of
- * LLIST_NULLS_MULTI_NODE_SIZE(@cap) bytes.  If lockless walkers are used,
- * node memory must be type-stable for them: a %SLAB_TYPESAFE_BY_RCU cache
- * used for nodes of this capacity only.
+ * capacity, named by the type's struct llist_nulls_multi_params.  Allocate
+ * nodes of LLIST_NULLS_MULTI_NODE_SIZE(cap) bytes.  If lockless walkers are
+ * used, node memory must be type-stable for them: a %SLAB_TYPESAFE_BY_RCU
+ * cache used for nodes of this type only.
  */
 struct llist_nulls_multi_node {
 	unsigned long next;
@@ -106,8 +133,10 @@ struct llist_nulls_multi_iter {
  * @refused: passes abandoned on a link whose position did not decrease
  * @fell_back: the walk gave up its lockless passes
  *
- * A pass never enters more nodes than its bound, so @max_pass_steps is at
- * most @max_pass_bound, and @steps is at most @passes * @max_pass_bound.
+ * Filled in by each llist_nulls_multi_walk_lockless() call that is given
+ * one; it belongs to that call, so walkers running at once each pass their
+ * own.  A pass never enters more nodes than its bound, so @max_pass_steps is
+ * at most @max_pass_bound, and @steps is at most @passes * @max_pass_bound.
  */
 struct llist_nulls_multi_stats {
 	unsigned int passes;
@@ -123,29 +152,31 @@ struct llist_nulls_multi_stats {
  * struct llist_nulls_multi_walk - how to walk a list without its lock
  * @visit: called for each entry found; a non-zero return ends the walk
  * @fallback: called, outside the RCU read side, when @max_passes passes did
- *	not finish; it should walk the list under the writers' lock.  If
- *	NULL, the walk returns -EAGAIN instead.
+ *	not finish; it should walk the list under the writers' lock, which
+ *	llist_nulls_multi_walk() does with the same @visit.  If NULL, the
+ *	walk returns -EAGAIN instead.
  * @max_passes: passes to try, 0 for %LLIST_NULLS_MULTI_MAX_PASSES
- * @stats: if not NULL, filled in with what the walk did
+ *
+ * Nothing in it changes from call to call, so it can be static const, which
+ * lets the compiler inline @visit and @fallback into the walk.
  */
 struct llist_nulls_multi_walk {
 	int (*visit)(void *entry, void *arg);
 	int (*fallback)(const struct llist_nulls_multi_head *head, void *arg);
 	unsigned int max_passes;
-	struct llist_nulls_multi_stats *stats;
 };
 
 int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
-				 void *entry, unsigned int cap,
-				 struct llist_nulls_multi_node *node);
+				 void *entry,
+				 const struct llist_nulls_multi_params *p,
+				 struct llist_nulls_multi_node **node);
 int __llist_nulls_multi_bad_entry(const void *entry);
+int __llist_nulls_multi_bad_count(const struct llist_nulls_multi_head *head,
+				  const struct llist_nulls_multi_params *p,
+				  u32 count);
 int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
-			  unsigned int cap,
+			  const struct llist_nulls_multi_params *p,
 			  struct llist_nulls_multi_node **freed);
-int llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
-				    unsigned int cap,
-				    const struct llist_nulls_multi_walk *walk,
-				    void *arg);
 #if IS_ENABLED(CONFIG_LLIST_NULLS_MULTI_KUNIT_TEST)
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node);
@@ -158,10 +189,12 @@ llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 #endif
 #ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+				 const struct llist_nulls_multi_params *p,
 				 const struct llist_nulls_multi_node *node);
 #else
 static inline bool
 __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
+			    const struct llist_nulls_multi_params *p,
 			    const struct llist_nulls_multi_node *node)
 {
 	return true;
@@ -238,18 +271,19 @@ llist_nulls_multi_first_node(const struct llist_nulls_multi_head *head)
 /**
  * llist_nulls_multi_count - the number of entries in a list, in O(1)
  * @head: the list; the caller holds the writers' lock
- * @cap: the capacity of the list's nodes
+ * @p: the list's node type
  *
  * Every node behind the first is full, so the count is the first node's
- * position times @cap plus the first node's count.
+ * position times the capacity plus the first node's count.
  *
  * Return: the number of entries.
  */
 static inline unsigned int
 llist_nulls_multi_count(const struct llist_nulls_multi_head *head,
-			unsigned int cap)
+			const struct llist_nulls_multi_params *p)
 {
 	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
+	unsigned int cap = p->cap;
 
 	if (!node)
 		return head->first ? 1 : 0;
@@ -259,43 +293,68 @@ llist_nulls_multi_count(const struct llist_nulls_multi_head *head,
 /**
  * llist_nulls_multi_need_node - tell whether adding an entry needs a node
  * @head: the list; the caller holds the writers' lock
- * @cap: the capacity of the list's nodes
+ * @p: the list's node type
+ *
+ * For callers that allocate under the writers' lock (from a pre-filled
+ * cache, say) and want to allocate only when a node is needed.
  *
  * Return: true if the next llist_nulls_multi_add() to @head must be given a
  * node: the list holds one entry inline, or its first node is full.
  */
 static inline bool
 llist_nulls_multi_need_node(const struct llist_nulls_multi_head *head,
-			    unsigned int cap)
+			    const struct llist_nulls_multi_params *p)
 {
 	struct llist_nulls_multi_node *node = llist_nulls_multi_first_node(head);
 
 	if (!node)
 		return head->first != 0;
-	return node->count >= cap;
+	return node->count >= p->cap;
 }
 
 /**
  * llist_nulls_multi_add - add an entry to a list
  * @head: the list; the caller holds the writers' lock
  * @entry: the entry: not NULL, bit 0 clear
- * @cap: the capacity of the list's nodes, at least 2
- * @node: a node of LLIST_NULLS_MULTI_NODE_SIZE(@cap) bytes if
- *	llist_nulls_multi_need_node() is true, else NULL.  The list takes it
- *	only in the first case.
+ * @p: the list's node type
+ * @node: a node the add may take, or NULL: *@node is a node of @p's type
+ *	(LLIST_NULLS_MULTI_NODE_SIZE(@p->cap) bytes, from *@p->node_cache if
+ *	set) or NULL.  If the add takes it, *@node is set to NULL.
  *
- * The entry goes into the first node, into a new first node, or inline into
- * an empty head.  Entries already in the list do not move.
+ * The entry goes into the first node, into a new first node (the only case
+ * that takes *@node: llist_nulls_multi_need_node() tells it in advance), or
+ * inline into an empty head.  Entries already in the list do not move.  An
+ * entry already in the list is added again: the list then holds it twice.
+ * A caller that allocates with the lock dropped adds with no node first,
+ * and allocates only on -ENOMEM::
+ *
+ *	node = NULL;
+ *	spin_lock(&lock);
+ *	while (llist_nulls_multi_add(head, entry, &params, &node) == -ENOMEM) {
+ *		spin_unlock(&lock);
+ *		node = kmem_cache_alloc(cache, GFP_KERNEL);
+ *		if (!node)
+ *			return -ENOMEM;
+ *		spin_lock(&lock);
+ *	}
+ *	spin_unlock(&lock);
+ *	if (node)
+ *		kmem_cache_free(cache, node);
+ *
+ * where the node is freed if the list changed meanwhile and did not take it.
  *
  * Return: the number of entries the list held before, or -EINVAL for an
- * invalid @entry or (when a node is needed) a @cap below 2, or -ENOMEM if a
- * node was needed and @node is NULL.  On error the list is unchanged.
+ * invalid @entry, a capacity below 2 or a node of another type, or -ENOMEM
+ * if a node was needed and none given.  On error the list and *@node are
+ * unchanged.
  */
 static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
-					void *entry, unsigned int cap,
-					struct llist_nulls_multi_node *node)
+					void *entry,
+					const struct llist_nulls_multi_params *p,
+					struct llist_nulls_multi_node **node)
 {
 	struct llist_nulls_multi_node *first;
+	unsigned int cap = p->cap;
 	u32 count;
 
 	if (unlikely(!llist_nulls_multi_entry_valid(entry)))
@@ -326,7 +385,7 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 		return first->pos * cap + count;
 	}
 
-	return __llist_nulls_multi_add_node(head, entry, cap, node);
+	return __llist_nulls_multi_add_node(head, entry, p, node);
 }
 
 /**
@@ -402,22 +461,54 @@ static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *i
 }
 
 /**
+ * llist_nulls_multi_walk - visit every entry under the writers' lock
+ * @head: the list; the caller holds the writers' lock
+ * @visit: called for each entry, in the order of a locked walk; a non-zero
+ *	return ends the walk
+ * @arg: passed to @visit
+ *
+ * The locked walk with a lockless walk's visitor, so that a fallback is the
+ * lock around this call.  Each entry is visited once.  @visit must not
+ * change the list.  It is inlined where it is known at compile time.
+ *
+ * Return: 0, or the value of @visit that ended the walk.
+ */
+static __always_inline int
+llist_nulls_multi_walk(const struct llist_nulls_multi_head *head,
+		       int (*visit)(void *entry, void *arg), void *arg)
+{
+	struct llist_nulls_multi_iter iter;
+	void *entry;
+	int ret;
+
+	for (entry = llist_nulls_multi_iter_first(head, &iter); entry;
+	     entry = llist_nulls_multi_iter_next(&iter)) {
+		ret = visit(entry, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * llist_nulls_multi_destroy - empty a list, visiting each entry once
  * @head: the list; the caller holds the writers' lock
- * @cap: the capacity of the list's nodes
+ * @p: the list's node type
  * @fn: called for each entry, or NULL
  * @free_node: called for each node once the walk is done with it
  * @arg: passed to @fn and @free_node
  *
  * The list is empty before the first call to @fn.  Each node is handed to
  * @free_node with its count cleared (a release), so a lockless walker that
- * is still in it finds no entry there.  @fn and @free_node are inlined where
- * they are known at compile time.
+ * is still in it finds no entry there; @free_node may free it at once to a
+ * type-stable cache, or after a grace period to any other memory.  @fn and
+ * @free_node are inlined where they are known at compile time.
  *
  * Return: the number of entries the list held.
  */
 static __always_inline unsigned int
-llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
+llist_nulls_multi_destroy(struct llist_nulls_multi_head *head,
+			  const struct llist_nulls_multi_params *p,
 			  void (*fn)(void *entry, void *arg),
 			  void (*free_node)(struct llist_nulls_multi_node *node,
 					    void *arg),
@@ -438,7 +529,7 @@ llist_nulls_multi_destroy(struct llist_nulls_multi_head *head, unsigned int cap,
 		return 1;
 	}
 
-	count = node->pos * cap + node->count;
+	count = node->pos * p->cap + node->count;
 	for (;;) {
 		if (fn)
 			for (i = node->count - 1; i >= 0; i--)
@@ -474,12 +565,12 @@ struct llist_nulls_multi_fault {
 /**
  * llist_nulls_multi_validate - check a list against the layout rules
  * @head: the list; the caller holds the writers' lock
- * @cap: the capacity of the list's nodes
+ * @p: the list's node type
  * @fault: if not NULL, where to say what is wrong
  *
  * For tests and debugging.  The head word must be 0, an entry, or a node
- * with bit 0 set.  The first node must hold 1 to @cap entries and every
- * node behind it @cap; positions must go down by one from node to node, to
+ * with bit 0 set.  The first node must hold 1 to @p->cap entries and every
+ * node behind it @p->cap; positions must go down by one from node to node, to
  * 0 at the last node, whose link must be @head's own nulls value; every slot
  * below a node's count must hold a valid entry (not NULL, bit 0 clear).
  * Slots at and above the count are not checked: a removal clears the slot
@@ -495,10 +586,11 @@ struct llist_nulls_multi_fault {
  */
 static inline bool
 llist_nulls_multi_validate(const struct llist_nulls_multi_head *head,
-			   unsigned int cap,
+			   const struct llist_nulls_multi_params *p,
 			   struct llist_nulls_multi_fault *fault)
 {
 	const struct llist_nulls_multi_node *node, *next;
+	unsigned int cap = p->cap;
 	int depth = 0, slot = -1;
 	unsigned long link;
 	const char *what;
@@ -576,7 +668,8 @@ bad:
  * @LLIST_NULLS_MULTI_PASS_REFUSED: it met a link whose position did not
  *	decrease
  * @LLIST_NULLS_MULTI_PASS_UNSAFE: it entered a node outside a
- *	%SLAB_TYPESAFE_BY_RCU cache (debug builds only)
+ *	%SLAB_TYPESAFE_BY_RCU cache or the params' cache, or one holding more
+ *	entries than the params' capacity (debug builds only)
  */
 enum llist_nulls_multi_pass_end {
 	LLIST_NULLS_MULTI_PASS_DONE,
@@ -603,11 +696,12 @@ enum llist_nulls_multi_pass_end {
  */
 static __always_inline enum llist_nulls_multi_pass_end
 __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
-			 unsigned int cap,
+			 const struct llist_nulls_multi_params *p,
 			 const struct llist_nulls_multi_walk *walk, void *arg,
 			 struct llist_nulls_multi_stats *st, int *ret)
 {
 	int (*visit)(void *entry, void *arg) = walk->visit;
+	unsigned int cap = p->cap;
 	unsigned long nulls = llist_nulls_multi_nulls(head);
 	unsigned long link = READ_ONCE(head->first);
 	enum llist_nulls_multi_pass_end end;
@@ -627,7 +721,7 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 
 	node = (struct llist_nulls_multi_node *)(link & ~LLIST_NULLS_MULTI_MANY);
 	llist_nulls_multi_walk_event(head, node);
-	if (!__llist_nulls_multi_node_ok(head, node))
+	if (!__llist_nulls_multi_node_ok(head, p, node))
 		return LLIST_NULLS_MULTI_PASS_UNSAFE;
 	pos = READ_ONCE(node->pos);
 	st->max_pass_bound = max(st->max_pass_bound, pos + 1);
@@ -641,6 +735,11 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 		 * (LLNM+add-count-after-slot).
 		 */
 		count = smp_load_acquire(&node->count);
+		if (IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI) && count > cap) {
+			__llist_nulls_multi_bad_count(head, p, count);
+			end = LLIST_NULLS_MULTI_PASS_UNSAFE;
+			goto out;
+		}
 		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
 			/*
 			 * Pairs with the fill and the clear in _del()
@@ -669,7 +768,7 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 		node = (struct llist_nulls_multi_node *)link;
 		llist_nulls_multi_walk_event(head, node);
 		end = LLIST_NULLS_MULTI_PASS_UNSAFE;
-		if (!__llist_nulls_multi_node_ok(head, node))
+		if (!__llist_nulls_multi_node_ok(head, p, node))
 			break;
 		npos = READ_ONCE(node->pos);
 		end = LLIST_NULLS_MULTI_PASS_REFUSED;
@@ -684,53 +783,63 @@ out:
 }
 
 /**
- * __llist_nulls_multi_walk_lockless - visit every entry without the lock
+ * llist_nulls_multi_walk_lockless - visit every entry without the lock
  * @head: the list
- * @cap: the capacity of the list's nodes
- * @walk: the visitor, the fallback, the pass limit and where to put stats
+ * @p: the list's node type
+ * @walk: the visitor, the fallback and the pass limit
  * @arg: passed to @walk->visit and @walk->fallback
- *
- * The inline form of llist_nulls_multi_walk_lockless(), for hot callers: with
- * a @walk known at compile time the visitor is inlined, not called through a
- * pointer for every entry.
+ * @stats: if not NULL, filled in with what this walk did
  *
  * Walks @head under rcu_read_lock(), concurrently with writers, over node
  * memory that must be type-stable (a %SLAB_TYPESAFE_BY_RCU cache holding
- * nodes of capacity @cap only).  A pass visits the first node first and
- * each node from its last slot down.  It starts again if it ends on a nulls
+ * nodes of @p's type only).  A pass visits the first node first and each
+ * node from its last slot down.  It starts again if it ends on a nulls
  * value that is not @head's (it was moved to another list) or meets a link
  * whose position is not below the current one; a pass follows only strictly
  * decreasing positions, so it enters at most p + 1 nodes, p being the
  * position it read in its first node (which, if that node was reused
  * meanwhile, is bounded by the longest list sharing the node cache).  After
- * @walk->max_passes passes the walk leaves the RCU read side and calls
- * @walk->fallback.  @head must stay valid until the walk returns.  With
- * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
- * %SLAB_TYPESAFE_BY_RCU cache warns once and the walk falls back at once.
+ * @walk->max_passes passes the walk leaves its RCU read side and calls
+ * @walk->fallback, which visits the list again from the start: entries the
+ * abandoned passes visited are visited again.
  *
- * If a pass finishes (@walk->stats, if given, shows fell_back false), every
- * entry that was in the list for the whole walk was visited at least once,
- * and every entry @walk->visit was given was in a list whose nodes share the
- * cache at some moment during the walk.  Entries added or removed meanwhile may or
- * may not be visited, an entry may be visited more than once, and an entry
- * may belong to another list with nodes of the same type: @walk->visit must
- * validate what it is given.  @walk->visit runs under rcu_read_lock() and
- * must not sleep.
+ * @head must stay valid until the walk returns.  If the caller keeps it
+ * valid with an rcu_read_lock() of its own, the walk still runs under RCU
+ * when it falls back, so @walk->fallback must not sleep (a spinlock, not a
+ * mutex), or the caller passes no fallback and takes the lock itself on
+ * -EAGAIN, after its own rcu_read_unlock().  With
+ * CONFIG_DEBUG_LLIST_NULLS_MULTI, a pass that enters a node outside a
+ * %SLAB_TYPESAFE_BY_RCU cache or outside *@p->node_cache, or that finds a
+ * node holding more than @p->cap entries, warns once and the walk falls
+ * back at once.
+ *
+ * If a pass finishes (@stats, if given, shows fell_back false), every entry
+ * that was in the list for the whole walk was visited at least once, and
+ * every entry @walk->visit was given was in a list whose nodes share the
+ * cache at some moment during the walk.  Entries added or removed meanwhile
+ * may or may not be visited, an entry may be visited more than once, and an
+ * entry may belong to another list with nodes of the same type:
+ * @walk->visit must validate what it is given.  @walk->visit runs under
+ * rcu_read_lock() and must not sleep.
+ *
+ * The function is inlined: with a static const @walk and @p, the visitor is
+ * inlined too, not called through a pointer for every entry.  A caller that
+ * wants one copy of the walk wraps it in a function of its own.
  *
  * Return: 0 when a pass finished, the visitor's non-zero value if it ended
  * the walk, the fallback's value if the walk fell back, or -EAGAIN if it
- * could not finish and there is no fallback.  Only @walk->stats tells these
+ * could not finish and there is no fallback.  Only @stats tells these
  * apart when the values collide (a fallback returning 0, a visitor
  * returning -EAGAIN): its fell_back is true exactly when the walk fell back.
  */
 static __always_inline int
-__llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
-				  unsigned int cap,
-				  const struct llist_nulls_multi_walk *walk,
-				  void *arg)
+llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
+				const struct llist_nulls_multi_params *p,
+				const struct llist_nulls_multi_walk *walk,
+				void *arg, struct llist_nulls_multi_stats *stats)
 {
 	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
-	struct llist_nulls_multi_stats local, *st = walk->stats ?: &local;
+	struct llist_nulls_multi_stats local, *st = stats ?: &local;
 	enum llist_nulls_multi_pass_end end;
 	int ret = 0;
 
@@ -738,7 +847,7 @@ __llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 	rcu_read_lock();
 	while (st->passes < max_passes) {
 		st->passes++;
-		end = __llist_nulls_multi_pass(head, cap, walk, arg, st, &ret);
+		end = __llist_nulls_multi_pass(head, p, walk, arg, st, &ret);
 		if (end == LLIST_NULLS_MULTI_PASS_DONE) {
 			rcu_read_unlock();
 			return ret;

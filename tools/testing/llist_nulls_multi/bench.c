@@ -147,14 +147,21 @@ void llnm_fill(struct llist_nulls_multi_head *head, unsigned int n,
 	llist_nulls_multi_init(head);
 	for (i = 0; i < n; i++) {
 		node = NULL;
-		if (llist_nulls_multi_need_node(head, TEST_CAP))
+		if (llist_nulls_multi_need_node(head, &test_params))
 			node = node_pool_alloc(&llnm_pool, false);
 		if (llist_nulls_multi_add(head, &objs[(first_obj + i) % NR_OBJS],
-					  TEST_CAP, node) < 0) {
+					  &test_params, &node) < 0) {
 			fprintf(stderr, "llnm_fill: add failed\n");
 			exit(1);
 		}
 	}
+}
+
+noinline int llnm_walk_outofline(const struct llist_nulls_multi_head *head,
+				 const struct llist_nulls_multi_walk *walk,
+				 void *arg, struct llist_nulls_multi_stats *st)
+{
+	return llist_nulls_multi_walk_lockless(head, &test_params, walk, arg, st);
 }
 
 static void llnm_free_node(struct llist_nulls_multi_node *node,
@@ -165,7 +172,7 @@ static void llnm_free_node(struct llist_nulls_multi_node *node,
 
 void llnm_empty(struct llist_nulls_multi_head *head)
 {
-	llist_nulls_multi_destroy(head, TEST_CAP, NULL, llnm_free_node, NULL);
+	llist_nulls_multi_destroy(head, &test_params, NULL, llnm_free_node, NULL);
 }
 
 void one_fill(struct one_head *head, unsigned int n, unsigned int first_obj)

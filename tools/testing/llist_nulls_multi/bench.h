@@ -97,7 +97,7 @@ iter_visit(const struct llist_nulls_multi_head *head,
  * DEFINE_VISITOR_WALK(name, fn): name_locked(), the visitor @fn over a list
  * under the writers' lock with the iterators, and name_walk, a lockless walk
  * with @fn and name_locked() as its fallback.  Both are visible where they are
- * used, so that __llist_nulls_multi_walk_lockless() inlines the visitor and
+ * used, so that llist_nulls_multi_walk_lockless() inlines the visitor and
  * the fallback.
  */
 #define DEFINE_VISITOR_WALK(name, fn)				\
@@ -114,6 +114,15 @@ static const struct llist_nulls_multi_walk name##_walk __maybe_unused = { \
 	.visit = fn,							\
 	.fallback = name##_locked,					\
 }
+
+/*
+ * The lockless walk in one out-of-line function, the visitor called through
+ * a pointer: what a caller gets that wraps the inline walk once for all its
+ * walks (bench.c).
+ */
+int llnm_walk_outofline(const struct llist_nulls_multi_head *head,
+			const struct llist_nulls_multi_walk *walk, void *arg,
+			struct llist_nulls_multi_stats *st);
 
 DEFINE_VISITOR_WALK(sum, sum_visit);
 DEFINE_VISITOR_WALK(cas, cas_visit);

@@ -182,7 +182,7 @@ static void cont_write(struct cont_thread *t)
 		if (mode == CONT_RCULIST)
 			one_del(&l->one, e, &one);
 		else
-			llist_nulls_multi_del(&l->head, e, TEST_CAP, &node);
+			llist_nulls_multi_del(&l->head, e, &test_params, &node);
 		spare[nr_spare++] = e;
 	} else {
 		i = rnd_below(&t->rnd, nr_spare);
@@ -191,9 +191,9 @@ static void cont_write(struct cont_thread *t)
 		if (mode == CONT_RCULIST) {
 			one_add(&l->one, e, node_pool_alloc(&one_pool, false));
 		} else {
-			if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+			if (llist_nulls_multi_need_node(&l->head, &test_params))
 				node = node_pool_alloc(&llnm_pool, false);
-			llist_nulls_multi_add(&l->head, e, TEST_CAP, node);
+			llist_nulls_multi_add(&l->head, e, &test_params, &node);
 			node = NULL;
 		}
 		l->entries[l->nr++] = e;
@@ -226,21 +226,18 @@ static void *cont_writer(void *arg)
 static void *cont_reader(void *arg)
 {
 	struct llist_nulls_multi_stats st;
-	struct llist_nulls_multi_walk walk = sum_walk;
 	struct cont_thread *t = arg;
 	unsigned int i = rnd_below(&t->rnd, CONT_LISTS);
 	int (*visit)(void *, void *) = visit_ptr;
 	uintptr_t sum = 0;
 
-	walk.stats = &st;
 	rcu_register_thread();
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		struct cont_list *l = &lists[i];
 
 		i = (i + 1) % CONT_LISTS;
 		if (mode == CONT_LOCKLESS) {
-			llist_nulls_multi_walk_lockless(&l->head, TEST_CAP,
-							&walk, &sum);
+			llnm_walk_outofline(&l->head, &sum_walk, &sum, &st);
 			t->fallbacks += st.fell_back;
 		} else if (mode == CONT_RCULIST) {
 			one_walk_lockless(&l->one, visit, &sum);
@@ -282,9 +279,10 @@ static void cont_sync(enum cont_mode m)
 		llist_nulls_multi_init(&l->head);
 		for (k = 0; k < l->nr; k++) {
 			node = NULL;
-			if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+			if (llist_nulls_multi_need_node(&l->head, &test_params))
 				node = node_pool_alloc(&llnm_pool, false);
-			llist_nulls_multi_add(&l->head, l->entries[k], TEST_CAP, node);
+			llist_nulls_multi_add(&l->head, l->entries[k], &test_params,
+					      &node);
 		}
 	}
 	one_current = one_mode;

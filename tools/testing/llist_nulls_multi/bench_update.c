@@ -38,9 +38,9 @@ static __always_inline void llnm_add(struct update_ctx *c, void *entry)
 {
 	struct llist_nulls_multi_node *node = NULL;
 
-	if (llist_nulls_multi_need_node(&c->head, TEST_CAP))
+	if (llist_nulls_multi_need_node(&c->head, &test_params))
 		node = node_pool_alloc(&llnm_pool, false);
-	llist_nulls_multi_add(&c->head, entry, TEST_CAP, node);
+	llist_nulls_multi_add(&c->head, entry, &test_params, &node);
 }
 
 static __always_inline void *llnm_first(struct update_ctx *c)
@@ -52,7 +52,7 @@ static __always_inline void llnm_del(struct update_ctx *c, void *entry)
 {
 	struct llist_nulls_multi_node *freed;
 
-	llist_nulls_multi_del(&c->head, entry, TEST_CAP, &freed);
+	llist_nulls_multi_del(&c->head, entry, &test_params, &freed);
 	if (freed)
 		node_pool_free(&llnm_pool, freed);
 }

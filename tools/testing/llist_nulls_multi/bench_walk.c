@@ -66,7 +66,7 @@ static void warm_##name##_lockless(void *p)				\
 	struct warm_ctx *c = p;						\
 	type st = 0;							\
 									\
-	llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &name##_walk, &st); \
+	llnm_walk_outofline(&c->head, &name##_walk, &st, NULL);		\
 	sink = st;							\
 }									\
 									\
@@ -75,8 +75,8 @@ static void warm_##name##_inline(void *p)				\
 	struct warm_ctx *c = p;						\
 	type st = 0;							\
 									\
-	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &name##_walk, \
-					  &st);				\
+	llist_nulls_multi_walk_lockless(&c->head, &test_params,	\
+					&name##_walk, &st, NULL);	\
 	sink = st;							\
 }									\
 									\
@@ -146,8 +146,8 @@ static void warm_sum_inline_escaping(void *p)
 	struct warm_ctx *c = p;
 	uintptr_t sum = 0;
 
-	__llist_nulls_multi_walk_lockless(&c->head, TEST_CAP,
-					  &sum_walk_escaping, &sum);
+	llist_nulls_multi_walk_lockless(&c->head, &test_params,
+					&sum_walk_escaping, &sum, NULL);
 	sink = sum;
 }
 
@@ -223,8 +223,8 @@ void bench_warm(void)
 	unsigned int i;
 
 	printf("\n(warm) walk with no writers, warm caches: ns per walk\n");
-	printf("    lockless: llist_nulls_multi_walk_lockless(), visitor called through a pointer\n");
-	printf("    inline form: __llist_nulls_multi_walk_lockless() with a constant walk, visitor inlined\n");
+	printf("    lockless: llist_nulls_multi_walk_lockless() in one out-of-line function, visitor called through a pointer\n");
+	printf("    inline form: llist_nulls_multi_walk_lockless() with a static const walk, visitor inlined\n");
 	printf("    locked: pthread mutex taken, iter_first/next with the visitor inline, mutex released\n");
 	printf("    sum: the visitor adds the entry to a sum; CAS: it reads the word the entry\n");
 	printf("    points at and compare-and-exchanges it (one locked cmpxchg per entry)\n");
@@ -334,7 +334,7 @@ static double cold_walk_llnm(struct cold_ctx *c, bool lockless)
 	cold_flush(&c->llnm_lines);
 	t = now_ns();
 	if (lockless)
-		llist_nulls_multi_walk_lockless(&c->head, TEST_CAP, &sum_walk, &sum);
+		llnm_walk_outofline(&c->head, &sum_walk, &sum, NULL);
 	else
 		iter_visit(&c->head, sum_visit, &sum);
 	t = now_ns() - t;
@@ -474,7 +474,7 @@ static const struct layout layouts[] = {
 struct layout_list {
 	struct llist_nulls_multi_head head;
 	struct cold_lines lines;
-	unsigned int cap;
+	struct llist_nulls_multi_params params;
 };
 
 static void layout_build(struct layout_list *l, const struct layout *lay,
@@ -499,12 +499,12 @@ static void layout_build(struct layout_list *l, const struct layout *lay,
 		slot[i] = (unsigned int)((char *)node - arena);
 	}
 	memset(l, 0, sizeof(*l));
-	l->cap = lay->cap;
+	l->params.cap = lay->cap;
 	for (i = 0, j = 0; i < 300; i++) {
 		node = NULL;
-		if (llist_nulls_multi_need_node(&l->head, lay->cap))
+		if (llist_nulls_multi_need_node(&l->head, &l->params))
 			node = (void *)(arena + slot[j++]);
-		if (llist_nulls_multi_add(&l->head, &objs[i], lay->cap, node) < 0)
+		if (llist_nulls_multi_add(&l->head, &objs[i], &l->params, &node) < 0)
 			exit(1);
 	}
 	free(slot);
@@ -526,7 +526,8 @@ static double layout_walk(struct layout_list *l)
 
 	cold_flush(&l->lines);
 	t = now_ns();
-	__llist_nulls_multi_walk_lockless(&l->head, l->cap, &sum_walk, &sum);
+	llist_nulls_multi_walk_lockless(&l->head, &l->params, &sum_walk, &sum,
+					NULL);
 	t = now_ns() - t;
 	sink = sum;
 	return t;

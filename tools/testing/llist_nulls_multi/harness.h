@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/llist_nulls_multi.h>
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -21,6 +23,8 @@
  * pointer and hold 13.
  */
 #define TEST_CAP	14
+
+static const struct llist_nulls_multi_params test_params = { .cap = TEST_CAP };
 
 /* The count of shim warnings; defined by each program. */
 extern unsigned long shim_warnings;

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * revmap: a second consumer of llist_nulls_multi, built with the Makefile's
- * "prog" target as any program outside this harness would be.
+ * revmap: the reverse map of samples/llist_nulls_multi/ (revmap.h, the same
+ * file the kernel module builds) on pthreads, built with the Makefile's
+ * "prog" target as any program outside this harness would be, so that it
+ * also runs under ThreadSanitizer.
  *
- * A reverse map from objects to the handles that reference them: each
- * object keeps its handles in a list, changed under the object's lock, with
- * nodes from a SLAB_TYPESAFE_BY_RCU kmem_cache; readers walk an object's
- * handles without the lock.  Each object has a few stable handles, added
- * before the readers start and never removed; the writers add and remove
- * the others.  Every lockless walk must visit every stable handle (the
- * library's visit guarantee); a walk that falls back walks under the lock.
+ * Each object has a few stable handles, added before the readers start and
+ * never removed; the writers add and remove the others.  Every lockless
+ * walk must visit every stable handle (the library's visit guarantee); a
+ * walk that falls back walks under the lock.  The module's self-check
+ * (llist_nulls_multi_revmap.c) is the same, on kthreads.
  *
  *   revmap [seconds] [writers] [readers]     (default 2 s, 2 writers, 2 readers)
  *
@@ -21,149 +21,60 @@
 #include <stdlib.h>
 
 #include <linux/kernel.h>
-#include <linux/llist_nulls_multi.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 
 #include "harness.h"
+#include "../../../samples/llist_nulls_multi/revmap.h"
 
-#define CAP		14
 #define OBJECTS		8
 #define HANDLES		64	/* per object, STABLE of them stable */
 #define STABLE		4
 
-struct handle {
-	unsigned int object, index;
-};
-
-struct object {
-	pthread_mutex_t lock;
-	struct llist_nulls_multi_head handles;
-	bool in[HANDLES];		/* writer's view, under lock */
-};
-
-static struct object objects[OBJECTS];
-static struct handle handles[OBJECTS][HANDLES];
-static struct kmem_cache *node_cache;
-static int stop;
-
-/* A reader's view of one walk: which stable handles it saw. */
-struct seen {
-	unsigned int object, mask;
-};
-
-static int visit(void *entry, void *arg)
-{
-	struct handle *h = entry;
-	struct seen *s = arg;
-
-	if (h->object == s->object && h->index < STABLE)
-		s->mask |= 1u << h->index;
-	return 0;
-}
-
-/* Falls back to a walk under the lock, with the same visitor. */
-static int walk_locked(const struct llist_nulls_multi_head *head, void *arg)
-{
-	struct object *o = container_of(head, struct object, handles);
-	struct llist_nulls_multi_iter it;
-	void *e;
-
-	pthread_mutex_lock(&o->lock);
-	for (e = llist_nulls_multi_iter_first(&o->handles, &it); e;
-	     e = llist_nulls_multi_iter_next(&it))
-		visit(e, arg);
-	pthread_mutex_unlock(&o->lock);
-	return 0;
-}
-
-/* Called with @o's lock held, which it may drop and retake. */
-static void add(struct object *o, struct handle *h)
-{
-	struct llist_nulls_multi_node *node = NULL;
-	bool needed;
-
-	/* A node only when the list needs one, allocated outside the lock. */
-	while ((needed = llist_nulls_multi_need_node(&o->handles, CAP)) && !node) {
-		pthread_mutex_unlock(&o->lock);
-		node = kmem_cache_alloc(node_cache, GFP_KERNEL);
-		pthread_mutex_lock(&o->lock);
-		if (!node)
-			break;
-	}
-	if (llist_nulls_multi_add(&o->handles, h, CAP, needed ? node : NULL) < 0) {
-		WARN_ONCE(1, "revmap: no node for handle %u of object %u\n",
-			  h->index, h->object);
-		return;
-	}
-	if (needed)
-		node = NULL;
-	o->in[h->index] = true;
-	/* Type-stable: a node is freed at once, readers or not. */
-	kmem_cache_free(node_cache, node);
-}
-
-/* Called with @o's lock held. */
-static void del(struct object *o, struct handle *h)
-{
-	struct llist_nulls_multi_node *freed;
-
-	if (llist_nulls_multi_del(&o->handles, h, CAP, &freed))
-		WARN_ONCE(1, "revmap: handle %u of object %u not found\n",
-			  h->index, h->object);
-	o->in[h->index] = false;
-	kmem_cache_free(node_cache, freed);
-}
-
+static struct revmap_object objects[OBJECTS];
+static struct revmap_handle handles[OBJECTS][HANDLES];
 static unsigned int nr_writers;
+static unsigned long walks, misses, errors;
+static int stop;
 
 /* Writer @w changes the objects i with i % nr_writers == w, and no other. */
 static void *writer(void *arg)
 {
 	unsigned int w = (unsigned int)(uintptr_t)arg;
 	uint64_t rnd = rnd_seed(1, w);
+	unsigned long errs = 0;
 
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		unsigned int i = w + nr_writers * rnd_below(&rnd, (OBJECTS - w + nr_writers - 1) / nr_writers);
-		unsigned int j = STABLE + rnd_below(&rnd, HANDLES - STABLE);
-		struct object *o = &objects[i];
+		struct revmap_handle *h = &handles[i][STABLE + rnd_below(&rnd, HANDLES - STABLE)];
 
-		pthread_mutex_lock(&o->lock);
-		if (o->in[j])
-			del(o, &handles[i][j]);
-		else
-			add(o, &handles[i][j]);
-		pthread_mutex_unlock(&o->lock);
+		errs += !!(READ_ONCE(h->object) ? revmap_del(&objects[i], h) :
+						  revmap_add(&objects[i], h));
 	}
+	__atomic_fetch_add(&errors, errs, __ATOMIC_RELAXED);
 	return NULL;
 }
 
-static void free_node(struct llist_nulls_multi_node *node, void *arg)
+static int seen(struct revmap_handle *h, void *arg)
 {
-	kmem_cache_free(node_cache, node);
-}
+	unsigned int *mask = arg;
 
-static unsigned long walks, misses;
+	if (h->index < STABLE)
+		*mask |= 1u << h->index;
+	return 0;
+}
 
 static void *reader(void *arg)
 {
-	struct llist_nulls_multi_stats st;
-	struct llist_nulls_multi_walk walk = {
-		.visit = visit,
-		.fallback = walk_locked,
-		.stats = &st,
-	};
 	uint64_t rnd = rnd_seed(2, (unsigned int)(uintptr_t)arg);
 	unsigned long n = 0, missed = 0;
 
 	rcu_register_thread();
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		struct seen s = { .object = rnd_below(&rnd, OBJECTS) };
+		unsigned int mask = 0;
 
-		llist_nulls_multi_walk_lockless(&objects[s.object].handles, CAP,
-						&walk, &s);
-		if (s.mask != (1u << STABLE) - 1)
-			missed++;
+		revmap_for_each(&objects[rnd_below(&rnd, OBJECTS)], seen, &mask,
+				NULL);
+		missed += mask != (1u << STABLE) - 1;
 		n++;
 	}
 	rcu_unregister_thread();
@@ -186,19 +97,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	nr_writers = nw;
-	node_cache = kmem_cache_create("revmap_node", LLIST_NULLS_MULTI_NODE_SIZE(CAP),
-				       0, SLAB_TYPESAFE_BY_RCU, NULL);
-	if (!node_cache)
+	if (revmap_init())
 		return 1;
 	for (i = 0; i < OBJECTS; i++) {
-		pthread_mutex_init(&objects[i].lock, NULL);
-		llist_nulls_multi_init(&objects[i].handles);
+		revmap_object_init(&objects[i]);
 		for (j = 0; j < HANDLES; j++) {
-			handles[i][j] = (struct handle){ .object = i, .index = j };
-			pthread_mutex_lock(&objects[i].lock);
-			if (j < STABLE)
-				add(&objects[i], &handles[i][j]);
-			pthread_mutex_unlock(&objects[i].lock);
+			handles[i][j].index = j;
+			if (j < STABLE && revmap_add(&objects[i], &handles[i][j]))
+				errors++;
 		}
 	}
 	for (i = 0; i < nw + nr; i++)
@@ -209,9 +115,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < nw + nr; i++)
 		pthread_join(t[i], NULL);
 	for (i = 0; i < OBJECTS; i++)
-		llist_nulls_multi_destroy(&objects[i].handles, CAP, NULL, free_node, NULL);
-	kmem_cache_destroy(node_cache);
-	printf("revmap: %u writers, %u readers, %u s: %lu lockless walks, %lu missed a stable handle, %lu warnings\n",
-	       nw, nr, secs, walks, misses, shim_warnings);
-	return misses || shim_warnings ? 1 : 0;
+		revmap_object_destroy(&objects[i]);
+	revmap_exit();
+	printf("revmap: %u writers, %u readers, %u s: %lu lockless walks, %lu missed a stable handle, %lu errors, %lu warnings\n",
+	       nw, nr, secs, walks, misses, errors, shim_warnings);
+	return misses || errors || shim_warnings ? 1 : 0;
 }

@@ -11,7 +11,7 @@
  * list.  Writers also check the layout of the lists they change.
  *
  * Walkers call llist_nulls_multi_walk_lockless() on random lists, with and
- * without a fallback (which takes big_lock and walks with the iterators),
+ * without a fallback (which takes big_lock and llist_nulls_multi_walk()s),
  * with various pass limits, and as lookups that stop at a given entry.  Each
  * list has "pinned" entries that no writer removes; every walk that returns
  * 0 must have visited all of its list's pinned entries (entries of other
@@ -197,14 +197,14 @@ static void verify_list(struct tlist *l)
 	void *e;
 
 	/* The layout first: a list that breaks it may not be walkable. */
-	if (!llist_nulls_multi_validate(head, TEST_CAP, &fault)) {
+	if (!llist_nulls_multi_validate(head, &test_params, &fault)) {
 		wviolation("list %u: %s (node %d, slot %d)", idx, fault.what,
 			   fault.node, fault.slot);
 		return;
 	}
-	if (llist_nulls_multi_count(head, TEST_CAP) != size)
+	if (llist_nulls_multi_count(head, &test_params) != size)
 		wviolation("list %u: count %u, expected %u", idx,
-			  llist_nulls_multi_count(head, TEST_CAP), size);
+			  llist_nulls_multi_count(head, &test_params), size);
 	if (llist_nulls_multi_empty(head) != !size)
 		wviolation("list %u: empty() wrong for size %u", idx, size);
 
@@ -239,7 +239,7 @@ static void add_to(struct writer *w, struct tlist *l, struct obj *o)
 	struct llist_nulls_multi_head *head = &l->head;
 	unsigned int before = list_size(l), idx = l - lists;
 	struct llist_nulls_multi_node *node = NULL, *spare = NULL;
-	bool need = llist_nulls_multi_need_node(head, TEST_CAP);
+	bool need = llist_nulls_multi_need_node(head, &test_params);
 	uint64_t gen = __atomic_load_n(&wseq, __ATOMIC_RELAXED) + 1;
 	bool zero;
 	int ret;
@@ -251,9 +251,9 @@ static void add_to(struct writer *w, struct tlist *l, struct obj *o)
 
 	if (need && !rnd_below(&w->rnd, 64)) {
 		/* Allocation failure: an error, the list unchanged. */
-		ret = llist_nulls_multi_add(head, o, TEST_CAP, NULL);
+		ret = llist_nulls_multi_add(head, o, &test_params, NULL);
 		if (ret != -ENOMEM ||
-		    llist_nulls_multi_count(head, TEST_CAP) != before)
+		    llist_nulls_multi_count(head, &test_params) != before)
 			wviolation("list %u: add without node returned %d", idx,
 				  ret);
 		w->st.enomem++;
@@ -274,11 +274,15 @@ static void add_to(struct writer *w, struct tlist *l, struct obj *o)
 	}
 
 	__atomic_store_n(&o->state, STATE(gen, idx), __ATOMIC_RELAXED);
-	ret = llist_nulls_multi_add(head, o, TEST_CAP, node);
+	ret = llist_nulls_multi_add(head, o, &test_params, &node);
 	__atomic_store_n(&wseq, gen, __ATOMIC_RELEASE);
 	if (ret != (int)before)
 		wviolation("list %u: add returned %d, expected %u", idx, ret,
 			  before);
+	/* The node taken is cleared; one not taken is left. */
+	if (node != spare)
+		wviolation("list %u: add left the node %p, given %p", idx,
+			  (void *)node, (void *)spare);
 	if (spare) {
 		if (llist_nulls_multi_first_node(head) == spare)
 			wviolation("list %u: took a node it did not need", idx);
@@ -305,7 +309,7 @@ static void remove_from(struct writer *w, struct obj *o)
 	__atomic_store_n(&o->state, STATE(0, -1), __ATOMIC_RELAXED);
 	/* The mark before any store of the removal: pairs with audit(). */
 	smp_mb();
-	ret = llist_nulls_multi_del(head, o, TEST_CAP, &freed);
+	ret = llist_nulls_multi_del(head, o, &test_params, &freed);
 	if (ret)
 		wviolation("list %u: del returned %d", idx, ret);
 	if (freed) {
@@ -313,9 +317,9 @@ static void remove_from(struct writer *w, struct obj *o)
 		node_pool_free(&pool, freed);
 		w->st.node_frees++;
 	}
-	if (llist_nulls_multi_count(head, TEST_CAP) != before - 1)
+	if (llist_nulls_multi_count(head, &test_params) != before - 1)
 		wviolation("list %u: count %u after del, expected %u", idx,
-			  llist_nulls_multi_count(head, TEST_CAP), before - 1);
+			  llist_nulls_multi_count(head, &test_params), before - 1);
 
 	l->loose[o->slot] = l->loose[--l->nr_loose];
 	l->loose[o->slot]->slot = o->slot;
@@ -448,7 +452,7 @@ static void destroy(struct writer *w, struct tlist *l)
 				 __ATOMIC_RELAXED);
 	/* The marks before any store of the destroy: pairs with audit(). */
 	smp_mb();
-	ret = llist_nulls_multi_destroy(&l->head, TEST_CAP, destroy_entry,
+	ret = llist_nulls_multi_destroy(&l->head, &test_params, destroy_entry,
 					destroy_node, &da);
 	if (ret != size || da.seen != size || !llist_nulls_multi_empty(&l->head))
 		wviolation("list %u: destroy returned %u, visited %u, size %u",
@@ -472,9 +476,9 @@ static void writer_op(struct writer *w)
 		/* Removing an absent entry: an error, the list unchanged. */
 		o = nr_free_objs ? free_objs[0] : NULL;
 		if (o) {
-			ret = llist_nulls_multi_del(&l->head, o, TEST_CAP, &freed);
+			ret = llist_nulls_multi_del(&l->head, o, &test_params, &freed);
 			if (ret != -ENOENT || freed ||
-			    llist_nulls_multi_count(&l->head, TEST_CAP) != size)
+			    llist_nulls_multi_count(&l->head, &test_params) != size)
 				wviolation("list %u: del of absent entry returned %d",
 					  (unsigned int)(l - lists), ret);
 			w->st.enoent++;
@@ -483,8 +487,8 @@ static void writer_op(struct writer *w)
 	case 1:
 		/* A bad entry: refused, warned about once, list unchanged. */
 		ret = llist_nulls_multi_add(&l->head, (void *)((uintptr_t)objs | 1),
-					    TEST_CAP, NULL);
-		if (ret != -EINVAL || llist_nulls_multi_count(&l->head, TEST_CAP) != size)
+					    &test_params, NULL);
+		if (ret != -EINVAL || llist_nulls_multi_count(&l->head, &test_params) != size)
 			wviolation("list %u: add of bad entry returned %d",
 				  (unsigned int)(l - lists), ret);
 		w->st.einval++;
@@ -603,20 +607,13 @@ static int visit(void *entry, void *arg)
 static int fallback(const struct llist_nulls_multi_head *head, void *arg)
 {
 	struct walk_ctx *c = arg;
-	struct llist_nulls_multi_iter iter;
-	int ret = 0;
-	void *e;
+	int ret;
 
 	if (head != &c->l->head)
 		violation("list %d: fallback for another head", c->idx);
 	c->in_fallback = true;
 	pthread_mutex_lock(&big_lock);
-	for (e = llist_nulls_multi_iter_first(head, &iter); e;
-	     e = llist_nulls_multi_iter_next(&iter)) {
-		ret = visit(e, arg);
-		if (ret)
-			break;
-	}
+	ret = llist_nulls_multi_walk(head, visit, arg);
 	pthread_mutex_unlock(&big_lock);
 	return ret;
 }
@@ -655,7 +652,6 @@ static void walk_once(struct walker *w)
 	struct llist_nulls_multi_walk walk = {
 		.visit = visit,
 		.fallback = fallback,
-		.stats = &st,
 	};
 	struct walk_ctx c = {
 		.l = l,
@@ -685,7 +681,8 @@ static void walk_once(struct walker *w)
 	}
 	s0 = __atomic_load_n(&wseq, __ATOMIC_ACQUIRE);
 
-	ret = llist_nulls_multi_walk_lockless(&l->head, TEST_CAP, &walk, &c);
+	ret = llist_nulls_multi_walk_lockless(&l->head, &test_params, &walk, &c,
+					      &st);
 
 	if (c.seen && ret == 0)
 		audit(w, &c, s0, &st);
@@ -809,9 +806,9 @@ static void setup(void)
 			o->pin_idx = j;
 			o->state = STATE(0, i);
 			l->pinned[j] = o;
-			if (llist_nulls_multi_need_node(&l->head, TEST_CAP))
+			if (llist_nulls_multi_need_node(&l->head, &test_params))
 				node = node_pool_alloc(&pool, false);
-			if (llist_nulls_multi_add(&l->head, o, TEST_CAP, node) != (int)j) {
+			if (llist_nulls_multi_add(&l->head, o, &test_params, &node) != (int)j) {
 				fprintf(stderr, "setup: add failed\n");
 				exit(1);
 			}
@@ -825,18 +822,19 @@ static void setup(void)
 /* Checks before any thread runs, of what the threads cannot provoke. */
 static void selftest(void)
 {
+	static const struct llist_nulls_multi_params cap1 = { .cap = 1 };
 	struct llist_nulls_multi_head head = LLIST_NULLS_MULTI_HEAD_INIT;
 	struct llist_nulls_multi_node *node = node_pool_alloc(&pool, true);
 	int ret;
 
 	/* A capacity below 2 is refused, with a warning. */
-	llist_nulls_multi_add(&head, &objs[0], TEST_CAP, NULL);
-	ret = llist_nulls_multi_add(&head, &objs[1], 1, node);
+	llist_nulls_multi_add(&head, &objs[0], &test_params, NULL);
+	ret = llist_nulls_multi_add(&head, &objs[1], &cap1, &node);
 	if (ret != -EINVAL || llist_nulls_multi_first_node(&head))
 		violation("selftest: capacity 1 accepted (%d)", ret);
 	/* NULL is refused (the warning is once per boot: counted above). */
-	ret = llist_nulls_multi_add(&head, NULL, TEST_CAP, node);
-	if (ret != -EINVAL || llist_nulls_multi_count(&head, TEST_CAP) != 1)
+	ret = llist_nulls_multi_add(&head, NULL, &test_params, &node);
+	if (ret != -EINVAL || llist_nulls_multi_count(&head, &test_params) != 1)
 		violation("selftest: NULL entry accepted (%d)", ret);
 	node_pool_free(&pool, node);
 }
@@ -862,7 +860,7 @@ static void teardown_check(void)
 		while (l->nr_loose)
 			remove_from(&w, l->loose[0]);
 		for (unsigned int j = 0; j < l->nr_pinned; j++) {
-			if (llist_nulls_multi_del(&l->head, l->pinned[j], TEST_CAP,
+			if (llist_nulls_multi_del(&l->head, l->pinned[j], &test_params,
 						  &freed))
 				violation("list %u: pinned entry missing", i);
 			if (freed)

@@ -345,18 +345,19 @@ static void free_node(struct llist_nulls_multi_node *node, void *arg)
 /* One writer operation under the (simulated) writers' lock. */
 static int do_op(const struct scenario *sc, const struct op *op)
 {
+	const struct llist_nulls_multi_params p = { .cap = sc->cap };
 	struct llist_nulls_multi_head *h = &heads[op->list];
 	struct llist_nulls_multi_node *node = NULL, *freed;
 	void *e = &entries[op->entry];
 	int r;
 
 	if (op->kind == OP_ADD) {
-		if (llist_nulls_multi_need_node(h, sc->cap)) {
+		if (llist_nulls_multi_need_node(h, &p)) {
 			if (!nr_free)
 				wm_full("nodes");
 			node = free_nodes[--nr_free];
 		}
-		r = llist_nulls_multi_add(h, e, sc->cap, node);
+		r = llist_nulls_multi_add(h, e, &p, &node);
 		if (r < 0) {
 			fprintf(stderr, "weak: %s: add of %u refused: %d\n",
 				sc->name, op->entry, r);
@@ -364,10 +365,10 @@ static int do_op(const struct scenario *sc, const struct op *op)
 		}
 		member[op->list][op->entry] = true;
 	} else if (op->kind == OP_DESTROY) {
-		llist_nulls_multi_destroy(h, sc->cap, NULL, free_node, NULL);
+		llist_nulls_multi_destroy(h, &p, NULL, free_node, NULL);
 		memset(member[op->list], 0, sizeof(member[op->list]));
 	} else {
-		r = llist_nulls_multi_del(h, e, sc->cap, &freed);
+		r = llist_nulls_multi_del(h, e, &p, &freed);
 		if (r) {
 			fprintf(stderr, "weak: %s: del of %u failed: %d\n",
 				sc->name, op->entry, r);
@@ -433,8 +434,9 @@ static unsigned long runs, violations, truncated, max_runs = 2000000;
 /* Returns true if the run kept every promise. */
 static bool one_run(const struct scenario *sc)
 {
+	static const struct llist_nulls_multi_walk walk = { .visit = visit };
+	const struct llist_nulls_multi_params p = { .cap = sc->cap };
 	struct llist_nulls_multi_stats st;
-	struct llist_nulls_multi_walk walk = { .visit = visit, .stats = &st };
 	unsigned int i, l;
 	bool ok = true;
 	int ret;
@@ -471,7 +473,7 @@ static bool one_run(const struct scenario *sc)
 	trace_buf[0] = 0;
 	wm_active = true;
 	wm_walker = true;
-	ret = __llist_nulls_multi_walk_lockless(&heads[0], sc->cap, &walk, NULL);
+	ret = llist_nulls_multi_walk_lockless(&heads[0], &p, &walk, NULL, &st);
 	wm_active = false;
 	wm_walker = false;
 	trace("walk returned %d: passes %u, steps %u, max pass steps %u, bound %u",
