@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the tree after every patch of the series: UML (with the KUnit
-# config) for patches that touch no KVM file, x86_64 with KVM for the KVM
+# config and the sample built in) for patches that touch no KVM file,
+# x86_64 with KVM for the KVM
 # ones, and x86_64 with KVM once more at the commit before the first KVM
 # patch (stock KVM).  Fails if any step does not build.  Configures
 # build/uml and build/kvm first if no earlier step did (run-kunit.sh, build-kvm.sh).
@@ -12,8 +13,11 @@
 	die "cannot configure build/kvm (bash harness/build-kvm.sh converted)"
 umlcfg=$(mktemp)
 cp "$BUILD/uml/.config" "$umlcfg"
+bisectcfg=$(mktemp)
+cp "$umlcfg" "$bisectcfg"
+printf 'CONFIG_SAMPLES=y\nCONFIG_SAMPLE_LLIST_NULLS_MULTI=y\n' >>"$bisectcfg"
 tip=$(git -C "$SRC" rev-parse series)
-trap 'git -C "$SRC" checkout -q series; cp "$umlcfg" "$BUILD/uml/.config"; rm -f "$umlcfg"' EXIT
+trap 'git -C "$SRC" checkout -q series; cp "$umlcfg" "$BUILD/uml/.config"; rm -f "$umlcfg" "$bisectcfg"' EXIT
 
 # x86_64 with KVM, in build/kvm, from whatever is checked out.
 build_kvm() {
@@ -36,7 +40,7 @@ for c in "${commits[@]}"; do
 		fi
 	else
 		echo "[$n] UML: $subj"
-		cp "$umlcfg" "$BUILD/uml/.config"
+		cp "$bisectcfg" "$BUILD/uml/.config"
 		make -s -C "$SRC" O="$BUILD/uml" ARCH=um olddefconfig >/dev/null &&
 			make -s -C "$SRC" O="$BUILD/uml" ARCH=um -j"$JOBS" ||
 			{ echo "FAILED to build after patch $n"; exit 1; }

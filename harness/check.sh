@@ -38,6 +38,8 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       lib/test_llist_nulls_multi.c lib/test_llist_nulls_multi.h
       lib/test_llist_nulls_multi_torture.c
       Documentation/core-api/llist-nulls-multi.rst
+      samples/llist_nulls_multi/revmap.h
+      samples/llist_nulls_multi/llist_nulls_multi_revmap.c
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
       tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
@@ -47,7 +49,8 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h
       tools/testing/selftests/kvm/include/page_aging.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
-      lib/test_llist_nulls_multi_torture.o)
+      lib/test_llist_nulls_multi_torture.o
+      samples/llist_nulls_multi/llist_nulls_multi_revmap.o)
 
 # --- the steps -------------------------------------------------------------
 
@@ -75,13 +78,13 @@ kunit_uml() {
 }
 
 # A deliberately broken library must fail the suite.  A mutant that
-# corrupts a list can hang a locked walk: 60 s is many times a good run.
+# corrupts a list can hang a locked walk: 30 s is ten times a good run.
 mutants() {
 	local m name rc out=0
 	for m in "$HARNESS"/mutants/*.mut; do
 		name=$(basename "$m" .mut)
 		python3 "$HARNESS/mutate.py" "$m" "$SRC" || { out=1; continue; }
-		bash "$HARNESS/run-kunit.sh" um uml --timeout=60 >"$LOGS/mutant-$name.log" 2>&1
+		bash "$HARNESS/run-kunit.sh" um uml --timeout=30 >"$LOGS/mutant-$name.log" 2>&1
 		rc=$?
 		git -C "$SRC" checkout -q -- lib include
 		if [ $rc -eq 0 ]; then
@@ -132,9 +135,10 @@ sparse_w1() {
 	cd "$SRC" || return 1
 	if [ ! -f "$o/.config" ]; then
 		make -s ARCH="$arch" O="$o" "$defconfig" || return 1
-		scripts/config --file "$o/.config" -e KUNIT -e LLIST_NULLS_MULTI_KUNIT_TEST
-		make -s ARCH="$arch" O="$o" olddefconfig || return 1
 	fi
+	scripts/config --file "$o/.config" -e KUNIT -e LLIST_NULLS_MULTI_KUNIT_TEST \
+		-e SAMPLES -e SAMPLE_LLIST_NULLS_MULTI
+	make -s ARCH="$arch" O="$o" olddefconfig || return 1
 	make -s ARCH="$arch" O="$o" -j"$JOBS" prepare || return 1
 	local out
 	out=$(make ARCH="$arch" O="$o" C=2 W=1 "${OBJS[@]}" 2>&1)
