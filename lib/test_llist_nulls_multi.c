@@ -485,7 +485,8 @@ static void llnm_add_takes_a_node_only_when_it_needs_one(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		need = llist_nulls_multi_need_node(&a.head, &a.params);
-		given = node = node_new(test);
+		node = node_new(test);
+		given = node;
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200),
 							    &a.params, &node),
 				sizes[k]);

@@ -36,9 +36,10 @@ static const struct llist_nulls_multi_params revmap_params = {
 
 static inline int revmap_init(void)
 {
-	revmap_node_cache = kmem_cache_create("revmap_node",
-			LLIST_NULLS_MULTI_NODE_SIZE(revmap_params.cap), 0,
-			SLAB_TYPESAFE_BY_RCU, NULL);
+	size_t size = LLIST_NULLS_MULTI_NODE_SIZE(revmap_params.cap);
+
+	revmap_node_cache = kmem_cache_create("revmap_node", size, 0,
+					      SLAB_TYPESAFE_BY_RCU, NULL);
 	return revmap_node_cache ? 0 : -ENOMEM;
 }
 

@@ -26,7 +26,7 @@
 
 static const struct llist_nulls_multi_params test_params = { .cap = TEST_CAP };
 
-/* The count of shim warnings; defined by each program. */
+/* The count of shim warnings: shim/shim.c's, or the program's own. */
 extern unsigned long shim_warnings;
 
 /* xorshift64*: a fast per-thread generator; @state must start non-zero. */

@@ -10,9 +10,21 @@
  *
  * _LGPL_SOURCE inlines the read-side primitives, as rcu_read_lock() is
  * inlined in the kernel, so that benchmarks do not measure a library call.
+ * Include this, not <urcu.h>.
+ *
+ * tools/include's <linux/kernel.h> defines synchronize_rcu() as nothing;
+ * it is included first here, and that definition dropped, so that
+ * synchronize_rcu() waits for a grace period whatever the include order.
+ * ThreadSanitizer does not see liburcu's grace periods: it reports freeing
+ * an object after synchronize_rcu() that a reader read before it as a data
+ * race.  Objects that readers reach are best kept in a SLAB_TYPESAFE_BY_RCU
+ * kmem_cache (shim/linux/slab.h) or kept until the readers are joined.
  */
 #ifndef _SHIM_LINUX_RCUPDATE_H
 #define _SHIM_LINUX_RCUPDATE_H
+
+#include <linux/kernel.h>
+#undef synchronize_rcu
 
 #ifdef SHIM_WEAK
 /* weak.c runs writer and walker in one thread: nothing to do. */
