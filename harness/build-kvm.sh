@@ -12,7 +12,9 @@
 # the bzImage path on stdout (for stock, a copy in build/kvm-images/).
 #   build-kvm.sh converted kasan|kcsan   the series with sanitizers, in
 #                     build/kvm-kasan or build/kvm-kcsan: KASAN with
-#                     SLUB_RCU_DEBUG, lockdep and PROVE_RCU; or KCSAN
+#                     SLUB_RCU_DEBUG, lockdep, PROVE_RCU and
+#                     DEBUG_LLIST_NULLS_MULTI (every rmap and parent_ptes
+#                     node checked against its list type); or KCSAN
 #   build-kvm.sh converted lockstat   the series with LOCK_STAT, in
 #                     build/kvm-lockstat: /proc/lock_stat counts kvm->mmu_lock
 #                     (harness/kvm-bench.sh's lock table)
@@ -53,7 +55,8 @@ RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
 case $variant in
 '') ;;
 kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG
-		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU) ;;
+		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU
+		-e DEBUG_LLIST_NULLS_MULTI) ;;
 kcsan) RECIPE+=(-e KCSAN -d KCSAN_STRICT) ;;
 lockstat) RECIPE+=(-e LOCK_STAT) ;;
 *) die "unknown variant '$variant' (kasan, kcsan, lockstat)" ;;

@@ -33,6 +33,7 @@ run() {
 		args+=(--kconfig_add "$opt")
 	done
 	log "torture: $name, $cpus CPUs, ${ms} ms"
+	rm -f "$dir/test.log"	# a failed build must not leave the last run's log
 	set +e
 	# MTTCG, so that the vCPUs really run in parallel on the host's cores;
 	# -cpu max has LA57, so the kernel runs with 5-level paging.

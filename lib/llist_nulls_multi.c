@@ -26,12 +26,57 @@ static struct kmem_cache *node_cache_of(const void *node)
 	return slab ? slab->slab_cache : NULL;
 }
 
-/* Whether @node comes from the cache @p names, if it names one. */
+/*
+ * The entries a node of @cache holds: as many as fit in the object, or
+ * before the free pointer if SLUB keeps it inside a type-stable object.
+ */
+static unsigned int cache_capacity(const struct kmem_cache *cache)
+{
+	unsigned int size = cache->object_size;
+
+	if ((cache->flags & SLAB_TYPESAFE_BY_RCU) && cache->offset < size)
+		size = cache->offset;
+	return (size - offsetof(struct llist_nulls_multi_node, entries)) /
+	       sizeof(void *);
+}
+
+/*
+ * Whether @node is of @p's type, if @p names a cache: from that cache,
+ * whose nodes hold exactly @p->cap entries.
+ */
 static bool node_of_type(const struct llist_nulls_multi_params *p,
 			 const struct llist_nulls_multi_node *node)
 {
-	return !p->node_cache || node_cache_of(node) == *p->node_cache;
+	struct kmem_cache *cache;
+
+	if (!p->node_cache)
+		return true;
+	cache = node_cache_of(node);
+	return cache == *p->node_cache && cache_capacity(cache) == p->cap;
 }
+
+/**
+ * __llist_nulls_multi_node_typed - check a node a writer is about to change
+ * @head: the list
+ * @p: the node type the caller says the list has
+ * @node: the node
+ *
+ * Debug builds only.  Warns once if @node is not of @p's type (see
+ * struct llist_nulls_multi_params).
+ *
+ * Return: true if it is.
+ */
+bool __llist_nulls_multi_node_typed(const struct llist_nulls_multi_head *head,
+				    const struct llist_nulls_multi_params *p,
+				    const struct llist_nulls_multi_node *node)
+{
+	if (node_of_type(p, node))
+		return true;
+	WARN_ONCE(1, "llist_nulls_multi: node %p of list %p is not of its params' type (capacity %u)\n",
+		  node, head, p->cap);
+	return false;
+}
+EXPORT_SYMBOL_GPL(__llist_nulls_multi_node_typed);
 
 /**
  * __llist_nulls_multi_node_ok - check a node a lockless walk is entering
@@ -56,20 +101,9 @@ bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 			  head, node);
 		return false;
 	}
-	if (!node_of_type(p, node)) {
-		WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p of cache %s, not of its params' cache\n",
-			  head, node, cache->name);
-		return false;
-	}
-	return true;
+	return __llist_nulls_multi_node_typed(head, p, node);
 }
 EXPORT_SYMBOL_GPL(__llist_nulls_multi_node_ok);
-#else
-static bool node_of_type(const struct llist_nulls_multi_params *p,
-			 const struct llist_nulls_multi_node *node)
-{
-	return true;
-}
 #endif
 
 /**
@@ -123,8 +157,8 @@ EXPORT_SYMBOL_GPL(__llist_nulls_multi_bad_count);
  *
  * Return: the number of entries the list held before, -EINVAL for a
  * capacity below 2, a first node over capacity or (debug builds) a node
- * not from *@p->node_cache, -ENOMEM if there is no node.  On error the list
- * and *@nodep are unchanged.
+ * not of @p's type, -ENOMEM if there is no node.  On error the list and
+ * *@nodep are unchanged.
  */
 int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 				 void *entry,
@@ -144,9 +178,8 @@ int __llist_nulls_multi_add_node(struct llist_nulls_multi_head *head,
 		return __llist_nulls_multi_bad_count(head, p, first->count);
 	if (!node)
 		return -ENOMEM;
-	if (WARN_ONCE(!node_of_type(p, node),
-		      "llist_nulls_multi: node %p for list %p is not from its params' cache\n",
-		      node, head))
+	if (!__llist_nulls_multi_node_typed(head, p, node) ||
+	    (first && !__llist_nulls_multi_node_typed(head, p, first)))
 		return -EINVAL;
 
 	/*
@@ -210,8 +243,9 @@ EXPORT_SYMBOL_GPL(__llist_nulls_multi_add_node);
  * walker that has passed the head.
  *
  * Return: 0; -ENOENT if @entry is not in the list, or -EINVAL (with a
- * warning) if its first node holds more than @p->cap entries.  On error the
- * list is unchanged and *@freed is NULL.
+ * warning) if its first node holds more than @p->cap entries or, in debug
+ * builds, is not of @p's type.  On error the list is unchanged and *@freed
+ * is NULL.
  */
 int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
 			  const struct llist_nulls_multi_params *p,
@@ -225,6 +259,8 @@ int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
 	*freed = NULL;
 	if (first && first->count > p->cap)
 		return __llist_nulls_multi_bad_count(head, p, first->count);
+	if (first && !__llist_nulls_multi_node_typed(head, p, first))
+		return -EINVAL;
 	if (!first) {
 		if (!entry || head->first != (unsigned long)entry)
 			return -ENOENT;

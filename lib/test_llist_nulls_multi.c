@@ -73,13 +73,16 @@ struct test_list {
 	struct llist_nulls_multi_head head;
 };
 
-/* Nodes of any capacity up to KVM_CAP come from the suite's cache. */
+/*
+ * Nodes of any capacity up to KVM_CAP come from the suite's cache, whose
+ * type the params name only for KVM_CAP, the capacity its objects have.
+ */
 static void test_list_init(struct test_list *l, struct kunit *test,
 			   unsigned int cap)
 {
 	l->test = test;
 	l->params.cap = cap;
-	l->params.node_cache = &node_cache;
+	l->params.node_cache = cap == KVM_CAP ? &node_cache : NULL;
 	llist_nulls_multi_init(&l->head);
 }
 
@@ -1427,7 +1430,8 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 /*
  * Another node type's params: an add or a removal that meets a node over
  * their capacity refuses; in debug builds a lockless walk falls back on it,
- * or on a node of another cache, and an add refuses a node of another cache.
+ * or on a node of another cache, and an add or a removal refuses a node of
+ * another cache or capacity.
  */
 static void llnm_params_of_another_type_are_refused(struct kunit *test)
 {
@@ -1435,6 +1439,12 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 		.cap = KVM_CAP / 2,
 		.node_cache = &node_cache,
 	};
+	const struct llist_nulls_multi_params larger = {
+		.cap = KVM_CAP + 1,
+		.node_cache = &node_cache,
+	};
+	/* no cache named: only the count tells, in any build */
+	const struct llist_nulls_multi_params smaller_any = { .cap = KVM_CAP / 2 };
 	static const struct llist_nulls_multi_walk w = {
 		.visit = visit_count,
 		.fallback = fallback_locked,
@@ -1452,10 +1462,11 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	fill(&a, 0, 2 * KVM_CAP);	/* both nodes full */
 	before = snap_take(&a);
 	node = node_new(test);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &smaller,
-						    &node), -EINVAL);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200),
+						    &smaller_any, &node),
+			-EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, node);
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(0), &smaller,
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(0), &smaller_any,
 						    &freed), -EINVAL);
 	KUNIT_EXPECT_NULL(test, freed);
 	snap_expect_same(&a, before);
@@ -1465,8 +1476,9 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	wc = case_args(test, sizeof(*wc));
 	walk_check_init(wc, test);
 	memset(wc->seen, 0, sizeof(wc->seen));
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &smaller,
-							      &w, wc, &st), 0);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head,
+							      &smaller_any, &w,
+							      wc, &st), 0);
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
 	KUNIT_EXPECT_EQ(test, st.passes, 1);
 
@@ -1479,9 +1491,12 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 							      &other_type, &w,
 							      wc, &st), 0);
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
-	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 2);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &smaller,
+							      &w, wc, &st), 0);
+	KUNIT_EXPECT_TRUE(test, st.fell_back);
+	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 3);
 	for (i = 0; i < 2 * KVM_CAP; i++)
-		KUNIT_EXPECT_EQ(test, wc->seen[i], 2);
+		KUNIT_EXPECT_EQ(test, wc->seen[i], 3);
 
 	node_free(node, NULL);
 	node = kmem_cache_zalloc(other, GFP_KERNEL);
@@ -1493,6 +1508,25 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	kmem_cache_free(other, node);
 	node = NULL;
 	kmem_cache_destroy(other);
+
+	/* a larger capacity: the add would write past the first node */
+	del(&a, E(0));
+	before = snap_take(&a);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &larger,
+						    NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(1), &larger,
+						    &freed), -EINVAL);
+	snap_expect_same(&a, before);
+	destroy(&a);
+
+	/* a smaller capacity the first node holds exactly */
+	fill(&a, 0, KVM_CAP / 2);
+	before = snap_take(&a);
+	node = node_new(test);
+	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &smaller,
+						    &node), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, node);
+	snap_expect_same(&a, before);
 out:
 	node_free(node, NULL);
 	destroy(&a);

@@ -58,17 +58,20 @@ struct kmem_cache;
  * struct llist_nulls_multi_params - a node type: its capacity and its cache
  * @cap: the number of entries a node holds, at least 2
  * @node_cache: the cache the nodes come from, or NULL if they come from
- *	no one cache.  With CONFIG_DEBUG_LLIST_NULLS_MULTI, a node that an add
- *	is given or that a lockless walk enters is checked to come from
- *	*@node_cache.
+ *	no one cache
  *
  * Define one static const instance per node type, next to the node cache,
  * and pass it to every call on lists of that type, as rhashtable passes its
- * params: the compiler folds @cap into the inline functions.  A call given
- * another type's params is refused where it can be seen: an add or a
- * removal that finds a node holding more than @cap entries returns -EINVAL
- * and warns once, as does, in debug builds, a lockless walk (which then
- * falls back) and an add given a node of another cache.
+ * params: the compiler folds @cap into the inline functions.  An add or a
+ * removal given params of a smaller capacity than the list's first node
+ * holds returns -EINVAL and warns once.  With CONFIG_DEBUG_LLIST_NULLS_MULTI
+ * and a @node_cache, every node an add or a removal changes, and every node
+ * a lockless walk enters, is checked to be of this type: from *@node_cache,
+ * whose objects hold exactly @cap entries (up to SLUB's free pointer, if a
+ * %SLAB_TYPESAFE_BY_RCU cache keeps it inside the object).  A call that
+ * fails the check warns once; an add or a removal then returns -EINVAL, and
+ * a lockless walk falls back.  Without that option a capacity larger than
+ * the nodes' writes past their end: pass the params defined with the cache.
  */
 struct llist_nulls_multi_params {
 	unsigned int cap;
@@ -191,11 +194,22 @@ llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 				 const struct llist_nulls_multi_params *p,
 				 const struct llist_nulls_multi_node *node);
+bool __llist_nulls_multi_node_typed(const struct llist_nulls_multi_head *head,
+				    const struct llist_nulls_multi_params *p,
+				    const struct llist_nulls_multi_node *node);
 #else
 static inline bool
 __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 			    const struct llist_nulls_multi_params *p,
 			    const struct llist_nulls_multi_node *node)
+{
+	return true;
+}
+
+static inline bool
+__llist_nulls_multi_node_typed(const struct llist_nulls_multi_head *head,
+			       const struct llist_nulls_multi_params *p,
+			       const struct llist_nulls_multi_node *node)
 {
 	return true;
 }
@@ -343,10 +357,11 @@ llist_nulls_multi_need_node(const struct llist_nulls_multi_head *head,
  *
  * where the node is freed if the list changed meanwhile and did not take it.
  *
- * Return: the number of entries the list held before, or -EINVAL for an
- * invalid @entry, a capacity below 2 or a node of another type, or -ENOMEM
- * if a node was needed and none given.  On error the list and *@node are
- * unchanged.
+ * Return: the number of entries the list held before (a list holds fewer
+ * than INT_MAX), or -EINVAL for an invalid @entry, a capacity below 2 or
+ * another node type's params (see struct llist_nulls_multi_params), or
+ * -ENOMEM if a node was needed and none given.  On error the list and
+ * *@node are unchanged.
  */
 static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 					void *entry,
@@ -371,6 +386,9 @@ static inline int llist_nulls_multi_add(struct llist_nulls_multi_head *head,
 
 	first = llist_nulls_multi_first_node(head);
 	if (first && first->count < cap) {
+		if (IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI) &&
+		    !__llist_nulls_multi_node_typed(head, p, first))
+			return -EINVAL;
 		count = first->count;
 		/*
 		 * Publish: pairs with the walker's acquire of the slot

@@ -11,12 +11,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/completion.h>
-#include <linux/jiffies.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "revmap.h"
@@ -34,17 +34,9 @@ static struct revmap_object objects[OBJECTS];
 static struct revmap_handle handles[OBJECTS][HANDLES];
 
 struct check {
-	unsigned long deadline;
-	atomic_t running, writers;
-	struct completion done;
+	atomic_t writers;
 	atomic_long_t walks, rewalked, fell_back, missed, writes, errors;
 };
-
-static void check_end(struct check *c)
-{
-	if (atomic_dec_and_test(&c->running))
-		complete(&c->done);
-}
 
 /* Writer @w changes the objects i with i % WRITERS == w, and no other. */
 static int revmap_writer(void *arg)
@@ -54,7 +46,7 @@ static int revmap_writer(void *arg)
 	struct revmap_handle *h;
 	unsigned int i;
 
-	while (time_before(jiffies, c->deadline)) {
+	while (!kthread_should_stop()) {
 		i = w + WRITERS * get_random_u32_below(OBJECTS / WRITERS);
 		h = &handles[i][STABLE + get_random_u32_below(HANDLES - STABLE)];
 		if ((READ_ONCE(h->object) ? revmap_del(&objects[i], h) :
@@ -63,7 +55,6 @@ static int revmap_writer(void *arg)
 		atomic_long_inc(&c->writes);
 		cond_resched();
 	}
-	check_end(c);
 	return 0;
 }
 
@@ -82,7 +73,7 @@ static int revmap_reader(void *arg)
 	struct check *c = arg;
 	unsigned long seen;
 
-	while (time_before(jiffies, c->deadline)) {
+	while (!kthread_should_stop()) {
 		seen = 0;
 		if (revmap_for_each(&objects[get_random_u32_below(OBJECTS)],
 				    revmap_seen, &seen, &st))
@@ -94,21 +85,22 @@ static int revmap_reader(void *arg)
 		atomic_long_add(st.fell_back, &c->fell_back);
 		cond_resched();
 	}
-	check_end(c);
 	return 0;
 }
 
 static int __init revmap_check(void)
 {
 	unsigned int readers = num_online_cpus(), i, j;
-	struct task_struct *t;
+	struct task_struct **tasks;
 	struct check *c;
 	int ret;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	init_completion(&c->done);
+	tasks = kcalloc(WRITERS + readers, sizeof(*tasks), GFP_KERNEL);
+	if (!c || !tasks) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < OBJECTS; i++) {
 		revmap_object_init(&objects[i]);
 		for (j = 0; j < HANDLES; j++) {
@@ -118,19 +110,24 @@ static int __init revmap_check(void)
 		}
 	}
 
-	c->deadline = jiffies + msecs_to_jiffies(runtime_ms);
-	atomic_set(&c->running, 1);	/* this thread's, dropped below */
+	/* Held until kthread_stop(): no thread outlives this function. */
 	for (i = 0; i < WRITERS + readers; i++) {
-		atomic_inc(&c->running);
-		t = kthread_run(i < WRITERS ? revmap_writer : revmap_reader, c,
-				"revmap/%u", i);
-		if (IS_ERR(t)) {
+		tasks[i] = kthread_run(i < WRITERS ? revmap_writer : revmap_reader,
+				       c, "revmap/%u", i);
+		if (IS_ERR(tasks[i])) {
+			tasks[i] = NULL;
 			atomic_long_inc(&c->errors);
-			check_end(c);
+			continue;
 		}
+		get_task_struct(tasks[i]);
 	}
-	check_end(c);
-	wait_for_completion(&c->done);
+	msleep(runtime_ms);
+	for (i = 0; i < WRITERS + readers; i++) {
+		if (!tasks[i])
+			continue;
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
 
 	for (i = 0; i < OBJECTS; i++)
 		revmap_object_destroy(&objects[i]);
@@ -141,6 +138,8 @@ static int __init revmap_check(void)
 		atomic_long_read(&c->walks), atomic_long_read(&c->rewalked),
 		atomic_long_read(&c->fell_back), atomic_long_read(&c->missed),
 		atomic_long_read(&c->errors), ret ? "FAIL" : "ok");
+out:
+	kfree(tasks);
 	kfree(c);
 	return ret;
 }
