@@ -574,7 +574,7 @@ static void llnm_del_takes_one_copy_of_a_duplicate(struct kunit *test)
 				sizes[k] + 2);
 		for (copies = 2; copies > 0; copies--) {
 			memset(t, 0, sizeof(*t));
-			llist_nulls_multi_walk(&a.head, tally_visit, t);
+			llist_nulls_multi_walk_locked(&a.head, tally_visit, t);
 			KUNIT_EXPECT_EQ(test, t->seen[200], copies);
 			del(&a, E(200));	/* takes one copy */
 			KUNIT_EXPECT_EQ(test,
@@ -606,8 +606,10 @@ static void llnm_locked_walk_visits_each_once_and_can_stop(struct kunit *test)
 		n = sizes[k];
 		fill(&a, 0, n);
 		memset(t, 0, sizeof(*t));
-		KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk(&a.head, tally_visit,
-							     t), 0);
+		KUNIT_EXPECT_EQ(test,
+				llist_nulls_multi_walk_locked(&a.head,
+							      tally_visit, t),
+				0);
 		KUNIT_EXPECT_EQ(test, t->visits, n);
 		for (i = 0; i < n; i++)
 			KUNIT_EXPECT_EQ(test, t->seen[i], 1);
@@ -615,8 +617,9 @@ static void llnm_locked_walk_visits_each_once_and_can_stop(struct kunit *test)
 			memset(t, 0, sizeof(*t));
 			t->stop_at = (n + 1) / 2;
 			KUNIT_EXPECT_EQ(test,
-					llist_nulls_multi_walk(&a.head,
-							       tally_visit, t),
+					llist_nulls_multi_walk_locked(&a.head,
+								      tally_visit,
+								      t),
 					7);
 			KUNIT_EXPECT_EQ(test, t->visits, (n + 1) / 2);
 		}
@@ -803,7 +806,7 @@ static int fallback_locked(const struct llist_nulls_multi_head *h, void *arg)
 	struct walk_check *wc = arg;
 
 	wc->fallback_calls++;
-	return llist_nulls_multi_walk(h, visit_count, wc);
+	return llist_nulls_multi_walk_locked(h, visit_count, wc);
 }
 
 /*

@@ -91,9 +91,12 @@ static int torture_visit(void *e, void *arg)
 static int torture_fallback(const struct llist_nulls_multi_head *h, void *arg)
 {
 	struct torture_walk *w = arg;
+	int ret;
 
-	guard(spinlock)(&w->tt->lock);
-	return llist_nulls_multi_walk(h, torture_visit, w);
+	spin_lock(&w->tt->lock);
+	ret = llist_nulls_multi_walk_locked(h, torture_visit, w);
+	spin_unlock(&w->tt->lock);
+	return ret;
 }
 
 static void atomic_max(atomic_t *a, int v)

@@ -156,7 +156,7 @@ struct llist_nulls_multi_stats {
  * @visit: called for each entry found; a non-zero return ends the walk
  * @fallback: called, outside the RCU read side, when @max_passes passes did
  *	not finish; it should walk the list under the writers' lock, which
- *	llist_nulls_multi_walk() does with the same @visit.  If NULL, the
+ *	llist_nulls_multi_walk_locked() does with the same @visit.  If NULL, the
  *	walk returns -EAGAIN instead.
  * @max_passes: passes to try, 0 for %LLIST_NULLS_MULTI_MAX_PASSES
  *
@@ -479,7 +479,7 @@ static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *i
 }
 
 /**
- * llist_nulls_multi_walk - visit every entry under the writers' lock
+ * llist_nulls_multi_walk_locked - visit every entry under the writers' lock
  * @head: the list; the caller holds the writers' lock
  * @visit: called for each entry, in the order of a locked walk; a non-zero
  *	return ends the walk
@@ -492,8 +492,8 @@ static inline void *llist_nulls_multi_iter_next(struct llist_nulls_multi_iter *i
  * Return: 0, or the value of @visit that ended the walk.
  */
 static __always_inline int
-llist_nulls_multi_walk(const struct llist_nulls_multi_head *head,
-		       int (*visit)(void *entry, void *arg), void *arg)
+llist_nulls_multi_walk_locked(const struct llist_nulls_multi_head *head,
+			      int (*visit)(void *entry, void *arg), void *arg)
 {
 	struct llist_nulls_multi_iter iter;
 	void *entry;

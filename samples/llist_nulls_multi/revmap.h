@@ -120,7 +120,7 @@ static inline int revmap_walk_locked(const struct llist_nulls_multi_head *head,
 	int ret;
 
 	spin_lock(&v->object->lock);
-	ret = llist_nulls_multi_walk(head, revmap_visit, v);
+	ret = llist_nulls_multi_walk_locked(head, revmap_visit, v);
 	spin_unlock(&v->object->lock);
 	return ret;
 }

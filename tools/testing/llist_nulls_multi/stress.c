@@ -11,7 +11,7 @@
  * list.  Writers also check the layout of the lists they change.
  *
  * Walkers call llist_nulls_multi_walk_lockless() on random lists, with and
- * without a fallback (which takes big_lock and llist_nulls_multi_walk()s),
+ * without a fallback (big_lock around llist_nulls_multi_walk_locked()),
  * with various pass limits, and as lookups that stop at a given entry.  Each
  * list has "pinned" entries that no writer removes; every walk that returns
  * 0 must have visited all of its list's pinned entries (entries of other
@@ -613,7 +613,7 @@ static int fallback(const struct llist_nulls_multi_head *head, void *arg)
 		violation("list %d: fallback for another head", c->idx);
 	c->in_fallback = true;
 	pthread_mutex_lock(&big_lock);
-	ret = llist_nulls_multi_walk(head, visit, arg);
+	ret = llist_nulls_multi_walk_locked(head, visit, arg);
 	pthread_mutex_unlock(&big_lock);
 	return ret;
 }
