@@ -11,12 +11,11 @@
 . "$(dirname "$0")/common.sh"
 
 build_userspace bench
-OUT=$USERSPACE
 LOGS=$BUILD/userspace
 
 if [ "${1:-}" != "--icount" ]; then
 	set +e
-	"$OUT/bench" -o "$LOGS/bench-scaling.csv" "$@" 2>&1 | tee "$LOGS/bench.log"
+	"$USERSPACE/bench" -o "$LOGS/bench-scaling.csv" "$@" 2>&1 | tee "$LOGS/bench.log"
 	exit "${PIPESTATUS[0]}"
 fi
 
@@ -24,7 +23,7 @@ apt_need valgrind
 loops=2000
 cg=$LOGS/bench.callgrind
 log "callgrind: each operation $loops times"
-valgrind --tool=callgrind --callgrind-out-file="$cg" "$OUT/bench" -i "$loops" \
+valgrind --tool=callgrind --callgrind-out-file="$cg" "$USERSPACE/bench" -i "$loops" \
 	>"$LOGS/bench-icount.valgrind.log" 2>&1 ||
 	{ tail -20 "$LOGS/bench-icount.valgrind.log" >&2; die "callgrind failed"; }
 {

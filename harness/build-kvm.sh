@@ -54,10 +54,8 @@ RECIPE=(-m KVM -m KVM_INTEL -m KVM_AMD -d MODULE_SIG -d MODULE_COMPRESS
 	-e MEMCG -e ZRAM)
 case $variant in
 '') ;;
-kasan) RECIPE+=(-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e KASAN_VMALLOC -e SLUB_RCU_DEBUG
-		-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP -e KVM_PROVE_MMU
-		-e DEBUG_LLIST_NULLS_MULTI) ;;
-kcsan) RECIPE+=(-e KCSAN -d KCSAN_STRICT) ;;
+kasan) mapfile -t -O ${#RECIPE[@]} RECIPE < <(kconfig_opts config "${KASAN_CONFIG[@]}" "${KASAN_KVM_CONFIG[@]}") ;;
+kcsan) mapfile -t -O ${#RECIPE[@]} RECIPE < <(kconfig_opts config "${KCSAN_CONFIG[@]}") ;;
 lockstat) RECIPE+=(-e LOCK_STAT) ;;
 *) die "unknown variant '$variant' (kasan, kcsan, lockstat)" ;;
 esac

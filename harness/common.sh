@@ -1,4 +1,6 @@
+# shellcheck shell=bash
 # Sourced by every harness script.
+# shellcheck disable=SC2034 # the variables are for the scripts that source this
 set -euo pipefail
 # Debian's python3 (with the python3-* packages we install) before any other.
 export PATH="/usr/bin:/bin:/usr/sbin:/sbin:$PATH"
@@ -128,4 +130,122 @@ first_kvm_patch() {
 	for c in $(git -C "$SRC" rev-list --reverse base..series); do
 		if is_kvm_patch "$c"; then echo "$c"; return; fi
 	done
+}
+
+# The sanitizers' kernel configs, in one place: Kconfig symbols, =y unless
+# a value is given, "!SYM" for off.  kconfig_opts turns a list into the
+# arguments of kunit.py or of scripts/config.
+#   KCSAN_STRICT_CONFIG: the torture suite's kernels, where our code is all
+#     that runs: strict mode (every plain access that races a marked one,
+#     weak-memory reordering) and every report, none rate-limited.
+#   KCSAN_CONFIG: KVM's host kernels, which run the rest of the kernel too,
+#     whose own plain races strict mode would report: KCSAN's defaults.
+#   KASAN_CONFIG: every KASAN kernel (KASAN, lockdep, PROVE_RCU, sleeping
+#     in atomic context); KASAN_TORTURE_CONFIG and KASAN_KVM_CONFIG add
+#     what only those kernels have.
+KCSAN_STRICT_CONFIG=(KCSAN KCSAN_STRICT KCSAN_WEAK_MEMORY KCSAN_REPORT_ONCE_IN_MS=0)
+KCSAN_CONFIG=(KCSAN '!KCSAN_STRICT')
+KASAN_CONFIG=(KASAN KASAN_GENERIC PROVE_LOCKING PROVE_RCU DEBUG_ATOMIC_SLEEP)
+# The RCU callbacks' objects checked (a node freed twice through call_rcu()).
+KASAN_TORTURE_CONFIG=(DEBUG_OBJECTS DEBUG_OBJECTS_RCU_HEAD)
+# Inline checks and vmalloc (KVM's memslots), type-stable slabs poisoned a
+# grace period after their free, KVM's MMU assertions, every rmap and
+# parent_ptes node checked against its list's type.
+KASAN_KVM_CONFIG=(KASAN_INLINE KASAN_VMALLOC SLUB_RCU_DEBUG KVM_PROVE_MMU
+		  DEBUG_LLIST_NULLS_MULTI)
+
+# kconfig_opts kunit|config OPT...: OPTs as kunit.py's --kconfig_add
+# arguments or as scripts/config's, one a line.
+kconfig_opts() {
+	local how=$1 o sym val
+	shift
+	for o in "$@"; do
+		sym=${o%%=*} val=y
+		[ "$sym" != "$o" ] && val=${o#*=}
+		[ "${sym#!}" != "$sym" ] && sym=${sym#!} val=n
+		case $how in
+		kunit) printf '%s\n' --kconfig_add "CONFIG_$sym=$val" ;;
+		config)
+			case $val in
+			y) printf '%s\n' -e "$sym" ;;
+			n) printf '%s\n' -d "$sym" ;;
+			*) printf '%s\n' --set-val "$sym" "$val" ;;
+			esac ;;
+		esac
+	done
+}
+
+# --- Mutants: deliberate bugs that a test must catch ------------------------
+# harness/mutants/FAMILY/NAME.mut, one bug a file, a family for each thing
+# that catches them: kunit (the library under the KUnit suite), weak (the
+# weak-memory adversary), kvm (the converted KVM under our selftests), model
+# (the spin model).  A bug of the library has the same NAME in every family
+# that has it.  The script of a family defines
+#   mutant_apply FILE    put the bug in place; fails if it does not apply
+#                        or build, saying why
+#   mutant_test FILE     run what must catch it, saying what it saw in one
+#                        line; status 0 if it passed (the mutant survived),
+#                        1 if it failed (killed), 2 if it could not tell
+#                        (nothing ran that judges the mutant)
+#   mutant_restore FILE  put the tree back; run after each mutant, and by a
+#                        trap if the script dies in the middle of one
+# and calls run_mutants FAMILY [NAME...] (default: every mutant).  A mutant
+# marked "# survives: REASON" is a known gap (no test kills it yet) or an
+# equivalent mutant: it is listed as SURVIVING with its reason and not run,
+# unless MUTANTS_ALL=1 (then one a test now kills reads "killed": drop its
+# mark).  One line a mutant: "killed: NAME: WHAT", "SURVIVED: NAME: WHAT",
+# "NOT JUDGED: NAME: WHAT", "SURVIVING (known, not run): NAME: REASON" or
+# "does not apply: NAME: WHY".  Status 1 if any survived, was not judged or
+# did not apply.
+
+# The lines run_mutants prints, as an ERE (for the gate's summaries).
+MUTANT_LINES='^(killed|SURVIVED|NOT JUDGED|SURVIVING|does not apply)'
+
+# mutant_field FILE KEY: the value of FILE's "# KEY:" line.
+mutant_field() {
+	sed -n "s/^# $2: *//p" "$1" | head -n 1
+}
+
+# mutant_survives FILE: the reason of "# survives:", with the comment lines
+# that continue it, on one line; nothing if there is none.
+mutant_survives() {
+	awk '/^# survives:/ { on = 1; sub(/^# survives: */, ""); printf "%s", $0; next }
+	     on && (/^# (test|set|append|mmu|defines|expect|survives):/ || !/^# /) { exit }
+	     on { sub(/^# */, " "); printf "%s", $0 }' "$1"
+}
+
+run_mutants() {
+	local family=$1 m name what reason rc r=0 files=()
+	shift
+	if [ $# -gt 0 ]; then
+		for name in "$@"; do files+=("$HARNESS/mutants/$family/$name.mut"); done
+	else
+		files=("$HARNESS/mutants/$family"/*.mut)
+	fi
+	for m in "${files[@]}"; do
+		[ -f "$m" ] || die "no mutant $m"
+		name=$(basename "$m" .mut)
+		reason=$(mutant_survives "$m")
+		if [ -n "$reason" ] && [ "${MUTANTS_ALL:-0}" != 1 ]; then
+			echo "SURVIVING (known, not run): $name: $reason"
+			continue
+		fi
+		# shellcheck disable=SC2064 # the file is fixed now, on purpose
+		trap "mutant_restore '$m'" EXIT
+		if what=$(mutant_apply "$m" 2>&1); then
+			rc=0
+			what=$(mutant_test "$m") || rc=$?
+			case $rc in
+			0) echo "SURVIVED: $name: $what"; r=1 ;;
+			1) echo "killed: $name: $what" ;;
+			*) echo "NOT JUDGED: $name: $what"; r=1 ;;
+			esac
+		else
+			echo "does not apply: $name: $(tail -n 3 <<<"$what" | tr '\n' ' ')"
+			r=1
+		fi
+		mutant_restore "$m"
+		trap - EXIT
+	done
+	return $r
 }

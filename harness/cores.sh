@@ -11,8 +11,7 @@
 # run does: bench warm (7 rounds); bench scaling (5 rounds of 300 ms, CSV);
 # stress -w 2 -r 14 for 60 s and -w 6 -r 10 for 30 s; the TSan stress with
 # 8 threads (-w 2 -r 6) for 30 s.  It fails if a stress run fails.
-# For the device machine: build here, then run there with carry
-# ["build/cores"] and DIR=$OUT.
+# To run on another machine, take harness/ and build/cores there.
 . "$(dirname "$0")/common.sh"
 
 BIN=$BUILD/cores
@@ -29,7 +28,7 @@ build)
 		LDFLAGS=-static TSAN_LDFLAGS=-static-libtsan \
 		TSAN_LDLIBS="-Wl,-Bstatic -lurcu-memb -lurcu-common -Wl,-Bdynamic -lpthread" \
 		bench stress stress-tsan
-	rm -rf "$BIN/lib"
+	rm -rf "${BIN:?}/lib"
 	for b in bench stress; do
 		deps=$(ldd "$BIN/$b" 2>&1 || true)
 		grep -q 'not a dynamic executable' <<<"$deps" ||
@@ -43,8 +42,8 @@ build)
 	ls -l "$BIN/bench" "$BIN/stress" "$BIN/stress-tsan"
 	;;
 run)
-	out=${2:-$BIN/logs}
-	mkdir -p "$out"
+	LOGS=${2:-$BIN/logs}
+	mkdir -p "$LOGS"
 	for b in bench stress stress-tsan; do
 		[ -x "$BIN/$b" ] || die "no $BIN/$b: run 'harness/cores.sh build' first"
 	done
@@ -52,19 +51,19 @@ run)
 		echo "host: $(uname -n), $(nproc) CPUs"
 		grep -m1 'model name' /proc/cpuinfo || true
 		date -u
-	} | tee "$out/machine.txt"
-	status=0
-	"$BIN/bench" -r 7 warm 2>&1 | tee "$out/bench-warm.log"
-	"$BIN/bench" -r 5 -t 300 -o "$out/bench-scaling.csv" scaling 2>&1 |
-		tee "$out/bench-scaling.log"
-	"$BIN/stress" -w 2 -r 14 60 >"$out/stress-w2-r14.log" 2>&1 || status=1
-	tail -8 "$out/stress-w2-r14.log"
-	"$BIN/stress" -w 6 -r 10 30 >"$out/stress-w6-r10.log" 2>&1 || status=1
-	tail -8 "$out/stress-w6-r10.log"
-	run_tsan "$out/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 || status=1
-	[ $status -eq 0 ] && log "cores: every stress run passed" ||
-		log "cores: a stress run FAILED (logs in $out)"
-	exit $status
+	} | tee "$LOGS/machine.txt"
+	rc=0
+	"$BIN/bench" -r 7 warm 2>&1 | tee "$LOGS/bench-warm.log"
+	"$BIN/bench" -r 5 -t 300 -o "$LOGS/bench-scaling.csv" scaling 2>&1 |
+		tee "$LOGS/bench-scaling.log"
+	"$BIN/stress" -w 2 -r 14 60 >"$LOGS/stress-w2-r14.log" 2>&1 || rc=1
+	tail -8 "$LOGS/stress-w2-r14.log"
+	"$BIN/stress" -w 6 -r 10 30 >"$LOGS/stress-w6-r10.log" 2>&1 || rc=1
+	tail -8 "$LOGS/stress-w6-r10.log"
+	run_tsan "$LOGS/stress-tsan-8.log" "$BIN/stress-tsan" -w 2 -r 6 30 || rc=1
+	[ $rc -eq 0 ] && log "cores: every stress run passed" ||
+		log "cores: a stress run FAILED (logs in $LOGS)"
+	exit $rc
 	;;
 *)
 	die "usage: harness/cores.sh build | run [DIR]"

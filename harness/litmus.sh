@@ -43,7 +43,7 @@ fail=0
 t0=$(date +%s%N)
 weak=$(mktemp -d)
 trap 'rm -rf "$weak"' EXIT
-cd "$MM"
+cd "$MM" || die "no $MM"
 # decide NAME FILE WANT: one herd7 run, its verdict checked.
 decide() {
 	local name=$1 t=$2 want=$3 s out ms got

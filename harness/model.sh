@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Check the spin model of llist_nulls_multi
 # (tools/testing/llist_nulls_multi/model/llnm.pml): the protocol as written
-# must verify with no error, every mutant must be caught by the assertion
-# that guards what it breaks, and every reachability probe must be reached.
+# must verify with no error, every reachability probe must be reached, and
+# every mutant of harness/mutants/model/ must be caught by the assertion
+# that guards what it breaks.
 # Each run builds in build/model/<name>/; a failing run leaves its trail
 # there, replayed as build/model/<name>/trail.txt.  Runs one pan at a time.
 . "$(dirname "$0")/common.sh"
@@ -10,27 +11,23 @@
 apt_need spin gcc
 
 MODEL=$TOP/tools/testing/llist_nulls_multi/model/llnm.pml
-OUT=$BUILD/model
+LOGS=$BUILD/model
 [ -f "$MODEL" ] || die "no model at $MODEL"
-mkdir -p "$OUT"
+mkdir -p "$LOGS"
 
 # Exhaustive safety search (assertions, invalid end states), with state
 # compression and a 4 GB ceiling.  Depth: the deepest run reaches ~180.
 PAN_CFLAGS=(-O2 -w -DSAFETY -DCOLLAPSE -DMEMLIM=4000)
 PAN_ARGS=(-m10000 -w25)
 
-# name|spin -D switches|expectation: "ok" for no error, else an ERE that the
-# first violated assertion must match.
+# The runs of the model as written: name|spin -D switches|expectation: "ok"
+# for no error, else an ERE that the first violated assertion must match
+# (a probe asserts that an interleaving never happens, so spin must find
+# it).  The mutants are harness/mutants/model/*.mut ("# defines:" the -D
+# switches, "# expect:" the ERE), named as the C mutants of the same bug.
 RUNS=(
 	"correct||ok"
 	"correct-inline-start|-DINIT_INLINE -DNOPS=5|ok"
-	"mutant-no-pos-check|-DNO_POS_CHECK|steps<=(bound|3)"
-	"mutant-no-pos-check-pingpong|-DNO_POS_CHECK -DWITNESS_PINGPONG|pingpong&&\(steps>bound\)"
-	"mutant-no-nulls-check|-DNO_NULLS_CHECK|owed==0"
-	"mutant-low-slot-up|-DLOW_SLOT_UP|owed==0"
-	"mutant-one-node-to-inline|-DONE_NODE_BACK_TO_INLINE|owed==0|nd_free\[node\]\)\|\|\(c==0\)"
-	"mutant-clear-without-fill|-DCLEAR_WITHOUT_FILL|cl_set==in_list"
-	"mutant-destroy-keeps-count|-DDESTROY_KEEPS_COUNT|nd_free\[node\]\)\|\|\(c==0\)"
 	"probe-moved-to-b|-DWITNESS_MOVED_B|link!=\(16\|1\)"
 	"probe-zeroed-link|-DWITNESS_ZEROED|link!=0"
 	"probe-pingpong-refused|-DWITNESS_PINGPONG|!\(pingpong\)"
@@ -48,10 +45,11 @@ field() { # field NAME FILE: pull one number out of pan's report
 	esac
 }
 
-failed=0
-for run in "${RUNS[@]}"; do
-	IFS='|' read -r name defs expect <<<"$run"
-	dir=$OUT/$name
+# pan_run NAME DEFS: build the model with DEFS and search it, in
+# build/model/NAME; a run that violates an assertion leaves its trail,
+# replayed as trail.txt.  Status 1 if pan did not build or run.
+pan_run() {
+	local dir=$LOGS/$1 defs=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp "$MODEL" "$dir/llnm.pml"
@@ -62,41 +60,67 @@ for run in "${RUNS[@]}"; do
 			gcc "${PAN_CFLAGS[@]}" -o pan pan.c >gcc.log 2>&1 &&
 			timeout 600 ./pan "${PAN_ARGS[@]}" >pan.log 2>&1
 	) || true
-	log="$dir/pan.log"
-	if [ ! -s "$log" ]; then
-		printf '%-30s FAIL (did not build or run: see %s)\n' "$name" "$dir"
-		failed=1
-		continue
-	fi
-	states=$(field states "$log")
-	trans=$(field transitions "$log")
-	depth=$(field depth "$log")
+	# shellcheck disable=SC2086
+	(cd "$dir" && [ -f llnm.pml.trail ] &&
+		spin $defs -t llnm.pml 2>&1 | sed -n 's/^ *MSC: //p' >trail.txt) || true
+	[ -s "$dir/pan.log" ]
+}
+
+# pan_verdict NAME EXPECT: print the run's figures; status 0 if it met
+# EXPECT ("ok": no error and a full search; else the first violated
+# assertion matches the ERE EXPECT), 2 if it found an error EXPECT does not
+# name, 1 otherwise.
+pan_verdict() {
+	local log=$LOGS/$1/pan.log expect=$2 errors what rc=1
 	errors=$(field errors "$log")
-	secs=$(field time "$log")
 	what=$(grep -m1 '^pan:[0-9]*: ' "$log" |
 		sed 's/^pan:[0-9]*: *//; s/ *(at depth [0-9]*)//' || true)
-	verdict=FAIL
 	if [ "$expect" = ok ]; then
-		if [ "${errors:-x}" = 0 ] &&
-		   ! grep -q 'too small\|out of memory\|MEMLIM\|aborted' "$log"; then
-			verdict=PASS
-		fi
-		want="expect 0 errors"
+		[ "${errors:-x}" = 0 ] &&
+			! grep -q 'too small\|out of memory\|MEMLIM\|aborted' "$log" && rc=0
+		what="expect 0 errors"
+	elif [ "${errors:-0}" -ge 1 ] 2>/dev/null; then
+		rc=2
+		printf '%s\n' "$what" | grep -Eq -- "$expect" && rc=0
+		what="expect /$expect/, got: $what"
 	else
-		if [ "${errors:-0}" -ge 1 ] 2>/dev/null &&
-		   printf '%s\n' "$what" | grep -Eq -- "$expect"; then
-			verdict=PASS
-		fi
-		want="expect /$expect/, got: ${what:-no error}"
-		# shellcheck disable=SC2086
-		(cd "$dir" && [ -f llnm.pml.trail ] &&
-			spin $defs -t llnm.pml 2>&1 | sed -n 's/^ *MSC: //p' >trail.txt) || true
+		what="expect /$expect/, got: no error"
 	fi
-	[ "$verdict" = PASS ] || failed=1
-	printf '%-30s states %9s  transitions %9s  depth %4s  time %6ss  errors %s  %s  (%s)\n' \
-		"$name" "${states:-?}" "${trans:-?}" "${depth:-?}" "${secs:-?}" \
-		"${errors:-?}" "$verdict" "$want"
-done
+	printf 'states %9s  transitions %9s  depth %4s  time %6ss  errors %s  (%s)' \
+		"$(field states "$log")" "$(field transitions "$log")" "$(field depth "$log")" \
+		"$(field time "$log")" "${errors:-?}" "$what"
+	return $rc
+}
 
-[ "$failed" = 0 ] || die "model check: some runs did not meet their expectation (logs in $OUT)"
-log "model check: all runs as expected (logs and trails in $OUT)"
+# The model's mutant family (common.sh's run_mutants): each builds its own
+# copy of the model, so the tree is never changed.
+mutant_apply() { :; }
+mutant_restore() { :; }
+mutant_test() {
+	local name defs expect rc=0
+	name=mutant-$(basename "$1" .mut)
+	defs=$(mutant_field "$1" defines)
+	expect=$(mutant_field "$1" expect)
+	[ -n "$defs" ] && [ -n "$expect" ] || { echo "no '# defines:' or '# expect:'"; return 2; }
+	pan_run "$name" "$defs" || { echo "pan did not build or run (build/model/$name)"; return 2; }
+	pan_verdict "$name" "$expect" || rc=$?
+	# Caught by the assertion that guards what it breaks: killed.
+	case $rc in 0) return 1 ;; 2) return 2 ;; *) return 0 ;; esac
+}
+
+rc=0
+for run in "${RUNS[@]}"; do
+	IFS='|' read -r name defs expect <<<"$run"
+	if ! pan_run "$name" "$defs"; then
+		printf '%-30s FAIL (did not build or run: see %s)\n' "$name" "$LOGS/$name"
+		rc=1
+		continue
+	fi
+	verdict=PASS
+	what=$(pan_verdict "$name" "$expect") || { verdict=FAIL; rc=1; }
+	printf '%-30s %s  %s\n' "$name" "$verdict" "$what"
+done
+run_mutants model || rc=1
+
+[ "$rc" = 0 ] || die "model check: some runs did not meet their expectation (logs in $LOGS)"
+log "model check: all runs as expected (logs and trails in $LOGS)"

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Apply one mutant (harness/mutants/NAME.mut) to the prepared tree.
+"""Apply one C mutant (harness/mutants/FAMILY/NAME.mut) to a tree.
+
+Usage: mutate.py MUTANT TREE
 
 A mutant names a file and replaces an exact 'old' text, which must occur
 exactly once, with 'new'.  Exit 1 if it does not apply.

@@ -12,7 +12,7 @@ fi
 
 if ! git -C "$SRC" rev-parse -q --verify base >/dev/null 2>&1; then
 	log "unpacking /usr/src/$LINUX_SOURCE_PKG.tar.xz into build/linux"
-	rm -rf "$SRC" "$BUILD/$LINUX_SOURCE_PKG"
+	rm -rf "${SRC:?}" "${BUILD:?}/$LINUX_SOURCE_PKG"
 	tar -C "$BUILD" -xf "/usr/src/$LINUX_SOURCE_PKG.tar.xz"
 	mv "$BUILD/$LINUX_SOURCE_PKG" "$SRC"
 	v=$(make -s -C "$SRC" kernelversion)

@@ -11,14 +11,5 @@ git -C "$SRC" -c user.name="$name" -c user.email="$mail" \
 	format-patch -q --cover-letter --thread --base=base \
 	-o "$out" base..series
 cover=$(ls "$out"/0000-cover-letter.patch)
-python3 - "$cover" "$HARNESS/cover-letter.txt" <<'PY'
-import sys
-path, blurb_path = sys.argv[1], sys.argv[2]
-text = open(path).read()
-blurb = open(blurb_path).read()
-subject, _, body = blurb.partition("\n\n")
-text = text.replace("*** SUBJECT HERE ***", subject.strip())
-text = text.replace("*** BLURB HERE ***", body.strip())
-open(path, "w").write(text)
-PY
+python3 "$HARNESS/cover-letter.py" "$cover" "$HARNESS/cover-letter.txt"
 ls "$out"

@@ -13,11 +13,11 @@ secs=${1:-5}
 apt_need libtsan2
 build_userspace stress stress-tsan
 build_userspace prog PROG=revmap.c
-OUT=$USERSPACE
 LOGS=$BUILD/userspace
 
-# run NAME CMD...: run, show and log the output; returns the exit status.
-run() {
+# run_logged NAME CMD...: run CMD, its output shown and in
+# build/userspace/NAME.log; returns CMD's exit status.
+run_logged() {
 	local name=$1 rc
 	shift
 	set +e
@@ -27,22 +27,23 @@ run() {
 	return "$rc"
 }
 
-status=0
+rc=0
 
-# pair NAME ARGS...: $OUT/NAME, then $OUT/NAME-tsan, with the same arguments.
+# pair NAME ARGS...: build/userspace/llist_nulls_multi/NAME, then NAME-tsan,
+# with the same arguments; a failure sets rc.
 pair() {
-	local name=$1 rc=0
+	local name=$1
 	shift
 	log "$name: $*"
-	run "$name" "$OUT/$name" "$@" || { log "$name FAILED (exit $?)"; status=1; }
+	run_logged "$name" "$USERSPACE/$name" "$@" || { log "$name FAILED (exit $?)"; rc=1; }
 	log "$name under ThreadSanitizer: $*"
-	run_tsan "$LOGS/$name-tsan.log" "$OUT/$name-tsan" "$@" || rc=$?
-	[ $rc -eq 0 ] || { log "$name-tsan FAILED (exit $rc)"; status=1; }
+	run_tsan "$LOGS/$name-tsan.log" "$USERSPACE/$name-tsan" "$@" ||
+		{ log "$name-tsan FAILED (exit $?)"; rc=1; }
 }
 
 pair stress "$secs"
 # a second consumer, built as another program would be
 pair revmap "$secs"
 
-[ $status -eq 0 ] && log "stress: every run passed"
-exit $status
+[ $rc -eq 0 ] && log "stress: every run passed"
+exit $rc

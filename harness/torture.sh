@@ -20,18 +20,13 @@ ms=${2:-20000}
 cpus=${3:-2}
 apt_need qemu-system-x86 "${BUILD_DEPS[@]}"
 
-kcsan=(CONFIG_KCSAN=y CONFIG_KCSAN_STRICT=y CONFIG_KCSAN_WEAK_MEMORY=y
-       CONFIG_KCSAN_REPORT_ONCE_IN_MS=0)
-kasan=(CONFIG_KASAN=y CONFIG_KASAN_GENERIC=y CONFIG_PROVE_LOCKING=y
-       CONFIG_PROVE_RCU=y CONFIG_DEBUG_OBJECTS=y CONFIG_DEBUG_OBJECTS_RCU_HEAD=y
-       CONFIG_DEBUG_ATOMIC_SLEEP=y)
-
-run() {
-	local name=$1 dir=$BUILD/torture-$1 rc args=() opt
+# torture_run NAME OPT...: the torture suite on x86_64 with the sample,
+# in build/torture-NAME, the kernel configured with OPTs (common.sh's
+# kconfig_opts form).
+torture_run() {
+	local name=$1 dir=$BUILD/torture-$1 rc args=()
 	shift
-	for opt in CONFIG_SMP=y CONFIG_SAMPLES=y CONFIG_SAMPLE_LLIST_NULLS_MULTI=y "$@"; do
-		args+=(--kconfig_add "$opt")
-	done
+	mapfile -t args < <(kconfig_opts kunit SMP SAMPLES SAMPLE_LLIST_NULLS_MULTI "$@")
 	log "torture: $name, $cpus CPUs, ${ms} ms"
 	rm -f "$dir/test.log"	# a failed build must not leave the last run's log
 	set +e
@@ -98,20 +93,20 @@ kvm_sanitized() {
 	return $rc
 }
 
-status=0
+rc=0
 case $which in
-kvm-kasan) kvm_sanitized kasan || status=1 ;;
-kvm-kcsan) kvm_sanitized kcsan || status=1 ;;
-kcsan) run kcsan "${kcsan[@]}" || status=1 ;;
-kasan) run kasan "${kasan[@]}" || status=1 ;;
-i386) i386 || status=1 ;;
+kvm-kasan) kvm_sanitized kasan || rc=1 ;;
+kvm-kcsan) kvm_sanitized kcsan || rc=1 ;;
+kcsan) torture_run kcsan "${KCSAN_STRICT_CONFIG[@]}" || rc=1 ;;
+kasan) torture_run kasan "${KASAN_CONFIG[@]}" "${KASAN_TORTURE_CONFIG[@]}" || rc=1 ;;
+i386) i386 || rc=1 ;;
 all)
-	run kcsan "${kcsan[@]}" || status=1
-	run kasan "${kasan[@]}" || status=1
-	i386 || status=1
-	kvm_sanitized kasan || status=1
-	kvm_sanitized kcsan || status=1
+	torture_run kcsan "${KCSAN_STRICT_CONFIG[@]}" || rc=1
+	torture_run kasan "${KASAN_CONFIG[@]}" "${KASAN_TORTURE_CONFIG[@]}" || rc=1
+	i386 || rc=1
+	kvm_sanitized kasan || rc=1
+	kvm_sanitized kcsan || rc=1
 	;;
 *) die "usage: torture.sh [kcsan|kasan|i386|kvm-kasan|kvm-kcsan|all] [torture_ms] [cpus]" ;;
 esac
-exit $status
+exit $rc

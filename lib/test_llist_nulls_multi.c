@@ -62,7 +62,7 @@ static void *case_args(struct kunit *test, size_t size)
 
 /* KVM's node type, for cases that use no list of their own. */
 static const struct llist_nulls_multi_params kvm_params = {
-	.cap = KVM_CAP,
+	.cap = NODE_CAP,
 	.node_cache = &node_cache,
 };
 
@@ -74,15 +74,15 @@ struct test_list {
 };
 
 /*
- * Nodes of any capacity up to KVM_CAP come from the suite's cache, whose
- * type the params name only for KVM_CAP, the capacity its objects have.
+ * Nodes of any capacity up to NODE_CAP come from the suite's cache, whose
+ * type the params name only for NODE_CAP, the capacity its objects have.
  */
 static void test_list_init(struct test_list *l, struct kunit *test,
 			   unsigned int cap)
 {
 	l->test = test;
 	l->params.cap = cap;
-	l->params.node_cache = cap == KVM_CAP ? &node_cache : NULL;
+	l->params.node_cache = cap == NODE_CAP ? &node_cache : NULL;
 	llist_nulls_multi_init(&l->head);
 }
 
@@ -178,7 +178,7 @@ struct snap {
 	unsigned long first;
 	int nodes;
 	struct llist_nulls_multi_node *addr[MAX_NODES];
-	u8 raw[MAX_NODES][LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP)];
+	u8 raw[MAX_NODES][LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP)];
 };
 
 static struct snap *snap_take(struct test_list *l)
@@ -219,11 +219,11 @@ static void snap_expect_same(struct test_list *l, const struct snap *before)
 static void llnm_kvm_node_is_128_bytes_holding_14(struct kunit *test)
 {
 	static_assert(!IS_ENABLED(CONFIG_64BIT) ||
-		      LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP) == 128);
+		      LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP) == 128);
 	if (IS_ENABLED(CONFIG_64BIT))
-		KUNIT_EXPECT_EQ(test, LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 128);
+		KUNIT_EXPECT_EQ(test, LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 128);
 	else
-		KUNIT_EXPECT_EQ(test, LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 68);
+		KUNIT_EXPECT_EQ(test, LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 68);
 	KUNIT_EXPECT_EQ(test, offsetof(struct llist_nulls_multi_node, entries),
 			sizeof(unsigned long) + 2 * sizeof(u32));
 }
@@ -253,7 +253,7 @@ static void llnm_first_entry_is_inline(struct kunit *test)
 {
 	struct test_list a;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(0), &a.params, NULL),
 			0);
 	KUNIT_EXPECT_EQ(test, a.head.first, (unsigned long)E(0));
@@ -270,7 +270,7 @@ static void llnm_second_entry_makes_one_node(struct kunit *test)
 	struct llist_nulls_multi_node *node;
 	struct test_list a;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	add(&a, E(0));
 	KUNIT_EXPECT_EQ(test, add(&a, E(1)), 1);
 	node = llist_nulls_multi_first_node(&a.head);
@@ -290,7 +290,7 @@ static void llnm_one_node_down_to_one_entry_stays_a_node(struct kunit *test)
 	struct llist_nulls_multi_node *node, *freed;
 	struct test_list a;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	fill(&a, 0, 2);
 	node = llist_nulls_multi_first_node(&a.head);
 	del(&a, E(0));
@@ -313,13 +313,13 @@ static void llnm_grow_and_shrink_checks_every_step(struct kunit *test)
 	int i, n, ret, nodes;
 	struct test_list a;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	bitmap_zero(want, MAX_ENTRIES);
 	for (i = 0; i < 300; i++) {
 		KUNIT_EXPECT_EQ(test, add(&a, E(i)), i);
 		__set_bit(i, want);
 		check_list(&a, want);
-		nodes = i == 0 ? 0 : i / KVM_CAP + 1;
+		nodes = i == 0 ? 0 : i / NODE_CAP + 1;
 		KUNIT_EXPECT_EQ(test, nodes_of(&a), nodes);
 	}
 
@@ -335,7 +335,7 @@ static void llnm_grow_and_shrink_checks_every_step(struct kunit *test)
 		n--;
 		check_list(&a, want);
 		/* a node comes back exactly when the first node empties */
-		KUNIT_EXPECT_EQ(test, !!freed, n == 0 || (n % KVM_CAP == 0));
+		KUNIT_EXPECT_EQ(test, !!freed, n == 0 || (n % NODE_CAP == 0));
 		if (freed) {
 			KUNIT_EXPECT_EQ(test, nodes_of(&a), nodes - 1);
 			node_free(freed, NULL);
@@ -350,7 +350,7 @@ static void llnm_boundaries_count_and_need_node(struct kunit *test)
 	struct test_list a;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		int n = sizes[k];
 
@@ -358,10 +358,10 @@ static void llnm_boundaries_count_and_need_node(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, llist_nulls_multi_count(&a.head, &a.params),
 				n);
 		KUNIT_EXPECT_EQ(test, nodes_of(&a),
-				n == 1 ? 0 : (n - 1) / KVM_CAP + 1);
+				n == 1 ? 0 : (n - 1) / NODE_CAP + 1);
 		KUNIT_EXPECT_EQ(test,
 				llist_nulls_multi_need_node(&a.head, &a.params),
-				n == 1 || n % KVM_CAP == 0);
+				n == 1 || n % NODE_CAP == 0);
 		destroy(&a);
 	}
 }
@@ -371,13 +371,13 @@ static void llnm_del_fills_hole_from_first_node(struct kunit *test)
 	struct llist_nulls_multi_node *first, *tail;
 	struct test_list a;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	fill(&a, 0, 16);	/* tail: 0..13, first: 14, 15 */
 	first = llist_nulls_multi_first_node(&a.head);
 	tail = (struct llist_nulls_multi_node *)first->next;
 	del(&a, E(3));
 	KUNIT_EXPECT_PTR_EQ(test, tail->entries[3], E(15));
-	KUNIT_EXPECT_EQ(test, tail->count, KVM_CAP);
+	KUNIT_EXPECT_EQ(test, tail->count, NODE_CAP);
 	KUNIT_EXPECT_EQ(test, first->count, 1);
 	KUNIT_EXPECT_NULL(test, first->entries[1]);
 	/* removing the first node's own last entry moves nothing */
@@ -397,7 +397,7 @@ static void llnm_del_absent_entry_leaves_list_unchanged(struct kunit *test)
 	struct snap *before;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		before = snap_take(&a);
@@ -422,7 +422,7 @@ static void llnm_add_refuses_null_and_odd_entries(struct kunit *test)
 	struct snap *before;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		before = snap_take(&a);
@@ -447,7 +447,7 @@ static void llnm_add_without_needed_node_fails_unchanged(struct kunit *test)
 	struct snap *before;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		KUNIT_ASSERT_TRUE(test,
@@ -484,7 +484,7 @@ static void llnm_add_takes_a_node_only_when_it_needs_one(struct kunit *test)
 	bool need;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		need = llist_nulls_multi_need_node(&a.head, &a.params);
@@ -516,7 +516,7 @@ static void llnm_del_always_writes_freed(struct kunit *test)
 	struct test_list a;
 	int k;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		freed = (void *)&a;	/* anything but NULL */
@@ -527,7 +527,7 @@ static void llnm_del_always_writes_freed(struct kunit *test)
 		destroy(&a);
 	}
 
-	fill(&a, 0, KVM_CAP + 2);	/* [14, 15] [0..13] */
+	fill(&a, 0, NODE_CAP + 2);	/* [14, 15] [0..13] */
 	first = llist_nulls_multi_first_node(&a.head);
 	freed = (void *)&a;
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_del(&a.head, E(3), &a.params,
@@ -565,7 +565,7 @@ static void llnm_del_takes_one_copy_of_a_duplicate(struct kunit *test)
 	struct test_list a;
 	int k, copies;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		fill(&a, 0, sizes[k]);
 		add(&a, E(200));
@@ -601,7 +601,7 @@ static void llnm_locked_walk_visits_each_once_and_can_stop(struct kunit *test)
 	struct test_list a;
 	int k, i, n;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		n = sizes[k];
 		fill(&a, 0, n);
@@ -634,7 +634,7 @@ static void llnm_iter_goes_first_node_first_last_slot_down(struct kunit *test)
 	int n = 0, expect;
 	void *e;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	fill(&a, 0, 31);	/* nodes: [28..30] [14..27] [0..13] */
 	for (e = llist_nulls_multi_iter_first(&a.head, &it); e;
 	     e = llist_nulls_multi_iter_next(&it)) {
@@ -666,7 +666,7 @@ static void llnm_take_first_until_empty_moves_nothing(struct kunit *test)
 	struct test_list a;
 	void *e;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	bitmap_zero(want, MAX_ENTRIES);
 	bitmap_set(want, 0, n);
 	fill(&a, 0, n);
@@ -714,7 +714,7 @@ static void llnm_destroy_visits_each_once_and_frees_every_node(struct kunit *tes
 	struct test_list a;
 	int k, i;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		int n = sizes[k];
 
@@ -725,7 +725,7 @@ static void llnm_destroy_visits_each_once_and_frees_every_node(struct kunit *tes
 								destroy_free, d),
 				n);
 		KUNIT_EXPECT_EQ(test, a.head.first, 0);
-		KUNIT_EXPECT_EQ(test, d->nodes, n < 2 ? 0 : (n - 1) / KVM_CAP + 1);
+		KUNIT_EXPECT_EQ(test, d->nodes, n < 2 ? 0 : (n - 1) / NODE_CAP + 1);
 		for (i = 0; i < MAX_ENTRIES; i++)
 			KUNIT_EXPECT_EQ(test, d->seen[i], i < n ? 1 : 0);
 	}
@@ -891,10 +891,10 @@ static void llnm_lockless_walk_of_quiet_list_is_one_pass(struct kunit *test)
 	struct test_list a;
 	int k, i;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	walk_check_init(wc, test);
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
-		int n = sizes[k], nodes = n < 2 ? 0 : (n - 1) / KVM_CAP + 1;
+		int n = sizes[k], nodes = n < 2 ? 0 : (n - 1) / NODE_CAP + 1;
 
 		fill(&a, 0, n);
 		KUNIT_EXPECT_EQ(test, walk(wc, &a, visit_count, &st, 0, true),
@@ -924,7 +924,7 @@ static void llnm_lockless_visitor_can_end_the_walk(struct kunit *test)
 	struct test_list a;
 	int n = 0;
 
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	fill(&a, 0, 29);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &a.params,
 							      &w, &n, NULL), 42);
@@ -933,54 +933,72 @@ static void llnm_lockless_visitor_can_end_the_walk(struct kunit *test)
 }
 
 /*
- * Fill-the-hole: at every point of the walk (after each visit), remove each
- * possible victim.  The hole is filled from the first node's last slot.  No
- * entry other than the victim may be missed.
+ * Removals under a lockless walker: after its visit number remove_at, the
+ * visitor removes entries first .. first + nr - 1, as a writer on another
+ * CPU could between two of the walker's loads.  No other entry may be
+ * missed.
  */
-struct hole_filling {
+struct removal_under_walker {
 	struct test_list a;
 	struct walk_check check;
 	unsigned int visits;		/* this walk's, so far */
-	unsigned int remove_at;		/* the visit the removal follows */
-	int victim;			/* the entry removed */
+	unsigned int remove_at;		/* the visit the removals follow */
+	int first, nr;			/* the entries removed */
 };
 
-static int hole_filling_visit(void *e, void *arg)
+static int removal_visit(void *e, void *arg)
 {
-	struct hole_filling *c = container_of(arg, struct hole_filling, check);
+	struct removal_under_walker *c =
+		container_of(arg, struct removal_under_walker, check);
+	int i;
 
 	visit_count(e, arg);
-	if (c->visits++ == c->remove_at) {
-		del(&c->a, E(c->victim));
-		c->check.stable[c->victim] = false;
+	if (c->visits++ != c->remove_at)
+		return 0;
+	for (i = c->first; i < c->first + c->nr; i++) {
+		del(&c->a, E(i));
+		c->check.stable[i] = false;
 	}
 	return 0;
 }
 
+static struct removal_under_walker *removal_case_init(struct kunit *test)
+{
+	struct removal_under_walker *c = case_args(test, sizeof(*c));
+
+	test_list_init(&c->a, test, NODE_CAP);
+	walk_check_init(&c->check, test);
+	return c;
+}
+
+/* One walk of a list of @n entries with those removals; false on a miss. */
+static bool walk_removing(struct removal_under_walker *c, int n,
+			  unsigned int remove_at, int first, int nr)
+{
+	fill(&c->a, 0, n);
+	mark_stable(&c->check, &c->a);
+	c->visits = 0;
+	c->remove_at = remove_at;
+	c->first = first;
+	c->nr = nr;
+	return walk_must_see_stable(&c->check, &c->a, removal_visit);
+}
+
+/*
+ * Fill-the-hole: at every point of the walk (after each visit), remove each
+ * possible victim.  The hole is filled from the first node's last slot.
+ */
 static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 {
 	static const int sizes[] = { 2, 15, 29, 43 };
-	struct hole_filling *c = case_args(test, sizeof(*c));
+	struct removal_under_walker *c = removal_case_init(test);
 	int k, at, v;
 
-	test_list_init(&c->a, test, KVM_CAP);
-	walk_check_init(&c->check, test);
-	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
-		int n = sizes[k];
-
-		for (at = 0; at < n; at++) {
-			for (v = 0; v < n; v++) {
-				fill(&c->a, 0, n);
-				mark_stable(&c->check, &c->a);
-				c->visits = 0;
-				c->remove_at = at;
-				c->victim = v;
-				if (!walk_must_see_stable(&c->check, &c->a,
-							  hole_filling_visit))
+	for (k = 0; k < ARRAY_SIZE(sizes); k++)
+		for (at = 0; at < sizes[k]; at++)
+			for (v = 0; v < sizes[k]; v++)
+				if (!walk_removing(c, sizes[k], at, v, 1))
 					return;
-			}
-		}
-	}
 }
 
 /*
@@ -988,48 +1006,15 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
  * freed under the walker.  Removed entries are chosen from the oldest, so
  * holes are deep in the list and filled from the first node.
  */
-struct node_emptied {
-	struct test_list a;
-	struct walk_check check;
-	unsigned int visits;		/* this walk's, so far */
-	unsigned int remove_at;		/* the visit the removals follow */
-	int nr_removed;			/* entries 0 .. nr_removed - 1 go */
-};
-
-static int node_emptied_visit(void *e, void *arg)
-{
-	struct node_emptied *c = container_of(arg, struct node_emptied, check);
-	int i;
-
-	visit_count(e, arg);
-	if (c->visits++ != c->remove_at)
-		return 0;
-	for (i = 0; i < c->nr_removed; i++) {
-		del(&c->a, E(i));
-		c->check.stable[i] = false;
-	}
-	return 0;
-}
-
 static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *test)
 {
-	struct node_emptied *c = case_args(test, sizeof(*c));
+	struct removal_under_walker *c = removal_case_init(test);
 	int at, r, n = 43;
 
-	test_list_init(&c->a, test, KVM_CAP);
-	walk_check_init(&c->check, test);
-	for (at = 0; at < n; at++) {
-		for (r = 1; r <= 2 * KVM_CAP + 1; r++) {
-			fill(&c->a, 0, n);
-			mark_stable(&c->check, &c->a);
-			c->visits = 0;
-			c->remove_at = at;
-			c->nr_removed = r;
-			if (!walk_must_see_stable(&c->check, &c->a,
-						  node_emptied_visit))
+	for (at = 0; at < n; at++)
+		for (r = 1; r <= 2 * NODE_CAP + 1; r++)
+			if (!walk_removing(c, n, at, 0, r))
 				return;
-		}
-	}
 }
 
 /*
@@ -1088,8 +1073,8 @@ static void llnm_lockless_walker_moved_to_another_list_rewalks(struct kunit *tes
 	struct llist_nulls_multi_stats st;
 	int i;
 
-	test_list_init(&c->a, test, KVM_CAP);
-	test_list_init(&c->b, test, KVM_CAP);
+	test_list_init(&c->a, test, NODE_CAP);
+	test_list_init(&c->b, test, NODE_CAP);
 	walk_check_init(&c->check, test);
 	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
 				   moved_walker_event);
@@ -1194,8 +1179,8 @@ static void llnm_lockless_node_freed_zeroed_reused_under_walker(struct kunit *te
 	struct llist_nulls_multi_stats st;
 	int k;
 
-	test_list_init(&c->a, test, KVM_CAP);
-	test_list_init(&c->b, test, KVM_CAP);
+	test_list_init(&c->a, test, NODE_CAP);
+	test_list_init(&c->b, test, NODE_CAP);
 	walk_check_init(&c->check, test);
 	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
 				   node_reused_event);
@@ -1264,7 +1249,7 @@ static void llnm_lockless_walker_in_destroyed_list_finds_nothing(struct kunit *t
 	struct llist_nulls_multi_stats st;
 	int i;
 
-	test_list_init(&c->a, test, KVM_CAP);
+	test_list_init(&c->a, test, NODE_CAP);
 	walk_check_init(&c->check, test);
 	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
 				   destroyed_walker_event);
@@ -1315,14 +1300,14 @@ static void pingpong_event(const struct llist_nulls_multi_head *head,
 		return;
 	n1 = llist_nulls_multi_first_node(&c->a.head);
 	n2 = (struct llist_nulls_multi_node *)n1->next;
-	for (i = 0; i < 2 * KVM_CAP; i++) {
+	for (i = 0; i < 2 * NODE_CAP; i++) {
 		e = llist_nulls_multi_first(&c->a.head);
 		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&c->a.head, e,
 							    &c->a.params, &freed),
 				0);
 	}
 	/* push n1 back first, then n2: n2 becomes first, linking to n1 */
-	for (i = 0; i < 2 * KVM_CAP; i++) {
+	for (i = 0; i < 2 * NODE_CAP; i++) {
 		struct llist_nulls_multi_node *spare = NULL;
 
 		if (llist_nulls_multi_need_node(&c->a.head, &c->a.params))
@@ -1339,8 +1324,8 @@ static void pingpong_fill(struct pingpong *c)
 {
 	int i;
 
-	for (i = 0; i < 3 * KVM_CAP; i++)
-		add(&c->a, E(i < KVM_CAP ? i : 100 + i - KVM_CAP));
+	for (i = 0; i < 3 * NODE_CAP; i++)
+		add(&c->a, E(i < NODE_CAP ? i : 100 + i - NODE_CAP));
 	c->events = 0;
 }
 
@@ -1353,14 +1338,14 @@ static void llnm_lockless_pingpong_ends_within_bound_then_falls_back(struct kuni
 	struct llist_nulls_multi_stats st;
 	int k, i;
 
-	test_list_init(&c->a, test, KVM_CAP);
+	test_list_init(&c->a, test, NODE_CAP);
 	walk_check_init(&c->check, test);
 	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
 				   pingpong_event);
 	for (k = 0; k < ARRAY_SIZE(passes); k++) {
 		pingpong_fill(c);
 		mark_stable(&c->check, &c->a);
-		for (i = 100; i < 100 + 2 * KVM_CAP; i++)
+		for (i = 100; i < 100 + 2 * NODE_CAP; i++)
 			c->check.stable[i] = false;	/* deleted and re-added */
 		KUNIT_EXPECT_EQ(test, walk(&c->check, &c->a, visit_count, &st,
 					   passes[k], true), 0);
@@ -1413,7 +1398,7 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 	struct llist_nulls_multi_stats st;
 	int at;
 
-	test_list_init(&c->a, test, KVM_CAP);
+	test_list_init(&c->a, test, NODE_CAP);
 	walk_check_init(&c->check, test);
 	for (at = 0; at < 29; at++) {
 		fill(&c->a, 0, 29);
@@ -1439,20 +1424,20 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 static void llnm_params_of_another_type_are_refused(struct kunit *test)
 {
 	const struct llist_nulls_multi_params smaller = {
-		.cap = KVM_CAP / 2,
+		.cap = NODE_CAP / 2,
 		.node_cache = &node_cache,
 	};
 	const struct llist_nulls_multi_params larger = {
-		.cap = KVM_CAP + 1,
+		.cap = NODE_CAP + 1,
 		.node_cache = &node_cache,
 	};
 	/* no cache named: only the count tells, in any build */
-	const struct llist_nulls_multi_params smaller_any = { .cap = KVM_CAP / 2 };
+	const struct llist_nulls_multi_params smaller_any = { .cap = NODE_CAP / 2 };
 	static const struct llist_nulls_multi_walk w = {
 		.visit = visit_count,
 		.fallback = fallback_locked,
 	};
-	struct llist_nulls_multi_params other_type = { .cap = KVM_CAP };
+	struct llist_nulls_multi_params other_type = { .cap = NODE_CAP };
 	struct llist_nulls_multi_node *node, *freed;
 	struct llist_nulls_multi_stats st;
 	struct kmem_cache *other;
@@ -1461,8 +1446,8 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	struct snap *before;
 	int i;
 
-	test_list_init(&a, test, KVM_CAP);
-	fill(&a, 0, 2 * KVM_CAP);	/* both nodes full */
+	test_list_init(&a, test, NODE_CAP);
+	fill(&a, 0, 2 * NODE_CAP);	/* both nodes full */
 	before = snap_take(&a);
 	node = node_new(test);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200),
@@ -1486,7 +1471,7 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.passes, 1);
 
 	other = kmem_cache_create("llnm_test_other",
-				  LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 0,
+				  LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 0,
 				  SLAB_TYPESAFE_BY_RCU, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	other_type.node_cache = &other;
@@ -1498,7 +1483,7 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 							      &w, wc, &st), 0);
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
 	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 3);
-	for (i = 0; i < 2 * KVM_CAP; i++)
+	for (i = 0; i < 2 * NODE_CAP; i++)
 		KUNIT_EXPECT_EQ(test, wc->seen[i], 3);
 
 	node_free(node, NULL);
@@ -1523,7 +1508,7 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	destroy(&a);
 
 	/* a smaller capacity the first node holds exactly */
-	fill(&a, 0, KVM_CAP / 2);
+	fill(&a, 0, NODE_CAP / 2);
 	before = snap_take(&a);
 	node = node_new(test);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &smaller,
@@ -1546,12 +1531,12 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 		kunit_skip(test, "needs CONFIG_DEBUG_LLIST_NULLS_MULTI");
 
 	/* params that name no cache: an add takes any node */
-	test_list_init(&a, test, KVM_CAP);
+	test_list_init(&a, test, NODE_CAP);
 	a.params.node_cache = NULL;
 	wc = case_args(test, sizeof(*wc));
 	walk_check_init(wc, test);
 	/* kmalloc memory is not type-stable */
-	node = kunit_kzalloc(test, LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP),
+	node = kunit_kzalloc(test, LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP),
 			     GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, node);
 	add(&a, E(0));
@@ -1574,7 +1559,7 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 static int llnm_suite_init(struct kunit_suite *suite)
 {
 	node_cache = kmem_cache_create("llnm_test_node",
-				       LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 0,
+				       LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 0,
 				       SLAB_TYPESAFE_BY_RCU, NULL);
 	return node_cache ? 0 : -ENOMEM;
 }

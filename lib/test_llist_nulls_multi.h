@@ -9,8 +9,8 @@
 
 #include <linux/types.h>
 
-/* KVM's capacity: 14 entries in a 128-byte node. */
-#define KVM_CAP		14
+/* The suites' node capacity: 14 entries fill a 128-byte node on 64-bit. */
+#define NODE_CAP		14
 #define MAX_ENTRIES	512
 
 static u64 vals[MAX_ENTRIES];

@@ -34,8 +34,8 @@
 #define TORTURE_PINNED		3
 
 /*
- * The parameter keeps the name it had before the torture left
- * test_llist_nulls_multi.c: test_llist_nulls_multi.torture_ms.
+ * Both suites' parameters share one prefix: on the kernel command line
+ * this one is test_llist_nulls_multi.torture_ms.
  */
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "test_llist_nulls_multi."
@@ -47,7 +47,7 @@ MODULE_PARM_DESC(torture_ms, "how long the SMP torture case runs, in ms");
 static struct kmem_cache *node_cache;
 
 static const struct llist_nulls_multi_params torture_params = {
-	.cap = KVM_CAP,
+	.cap = NODE_CAP,
 	.node_cache = &node_cache,
 };
 
@@ -332,7 +332,7 @@ static void llnm_torture_writers_and_lockless_walkers_race(struct kunit *test)
 static int llnm_torture_suite_init(struct kunit_suite *suite)
 {
 	node_cache = kmem_cache_create("llnm_torture_node",
-				       LLIST_NULLS_MULTI_NODE_SIZE(KVM_CAP), 0,
+				       LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 0,
 				       SLAB_TYPESAFE_BY_RCU, NULL);
 	return node_cache ? 0 : -ENOMEM;
 }

@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 	}
 
 	objs = aligned_alloc(64, NR_OBJS * sizeof(*objs));
-	if (!objs || node_pool_init(&llnm_pool, LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP), 256) ||
+	if (!objs || node_pool_init(&llnm_pool, LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 256) ||
 	    node_pool_init(&one_pool, sizeof(struct one_node), 1024))
 		return 1;
 	memset(objs, 0, NR_OBJS * sizeof(*objs));
@@ -304,8 +304,8 @@ int main(int argc, char **argv)
 	}
 
 	printf("bench: %u CPUs, %u rounds, cap %u (%zu-byte nodes), compiler %s\n",
-	       nr_cpus(), opts.reps, TEST_CAP,
-	       LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP), __VERSION__);
+	       nr_cpus(), opts.reps, NODE_CAP,
+	       LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), __VERSION__);
 	print_loadavg();
 	for (i = 0; i < ARRAY_SIZE(benches); i++)
 		if (run[i] || (!any && !benches[i].on_request))

@@ -399,7 +399,7 @@ void bench_cold(void)
 	*ll = (struct cold_lines){
 		.head = &c->head,
 		.head_size = sizeof(c->head),
-		.node_size = LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP),
+		.node_size = LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP),
 	};
 	for (node = llist_nulls_multi_first_node(&c->head); node;
 	     node = node->next & LLIST_NULLS_MULTI_NULLS ? NULL :

@@ -22,9 +22,9 @@
  * parent_ptes nodes (14); its rmap nodes keep one word for the slab's free
  * pointer and hold 13.
  */
-#define TEST_CAP	14
+#define NODE_CAP	14
 
-static const struct llist_nulls_multi_params test_params = { .cap = TEST_CAP };
+static const struct llist_nulls_multi_params test_params = { .cap = NODE_CAP };
 
 /* The count of shim warnings: shim/shim.c's, or the program's own. */
 extern unsigned long shim_warnings;

@@ -245,7 +245,7 @@ static void add_to(struct writer *w, struct tlist *l, struct obj *o)
 	int ret;
 
 	/* Behind the first node all are full: it is full iff size % cap == 0. */
-	if (need != (llist_nulls_multi_first_node(head) ? before % TEST_CAP == 0 :
+	if (need != (llist_nulls_multi_first_node(head) ? before % NODE_CAP == 0 :
 		     before == 1))
 		wviolation("list %u: need_node %d at size %u", idx, need, before);
 
@@ -699,7 +699,7 @@ static void walk_once(struct walker *w)
 		violation("list %u: steps %u, max pass steps %u, bound %u (at most %u nodes)",
 			  idx, st.steps, st.max_pass_steps, st.max_pass_bound,
 			  max_nodes);
-	if (c.lockless_visits > (unsigned long)st.steps * TEST_CAP + st.passes)
+	if (c.lockless_visits > (unsigned long)st.steps * NODE_CAP + st.passes)
 		violation("list %u: %lu lockless visits in %u steps", idx,
 			  c.lockless_visits, st.steps);
 
@@ -771,12 +771,12 @@ static void setup(void)
 	objs = aligned_alloc(64, ((sizeof(*objs) * nr_objs) + 63) & ~63UL);
 	free_objs = calloc(nr_objs, sizeof(*free_objs));
 	if (!objs || !free_objs || node_pool_init(&pool,
-			LLIST_NULLS_MULTI_NODE_SIZE(TEST_CAP), 256)) {
+			LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 256)) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
 	}
 	/* No list can hold more than all the entries, one node per CAP. */
-	max_nodes = nr_objs / TEST_CAP + 1;
+	max_nodes = nr_objs / NODE_CAP + 1;
 
 	for (i = 0; i < nr_objs; i++) {
 		o = &objs[i];
@@ -1070,7 +1070,7 @@ int main(int argc, char **argv)
 
 	printf("stress: %.1f s, %u writers, %u walkers, %u cpus, %u lists, %u entries (%u pinned), cap %u, seed %" PRIu64 "\n",
 	       r.seconds, r.nr_writers, r.nr_walkers, r.cpus, NR_LISTS, nr_objs,
-	       nr_objs - NR_LOOSE, TEST_CAP, r.seed);
+	       nr_objs - NR_LOOSE, NODE_CAP, r.seed);
 	fflush(stdout);
 	run_threads(&r);
 	sum_stats(&r, &ws, &rs);

@@ -408,82 +408,96 @@ static void help(const char *name)
 	exit(KSFT_SKIP);
 }
 
-int main(int argc, char *argv[])
-{
-	struct mode_times modes[3] = { { .name = "lockless" }, { .name = "locked" },
-				       { .name = "stock" } };
-	uint64_t pfn[NPAGES], *pd, *pte, pd_gpa, table_gpa, *table;
-	int rounds = DEFAULT_ROUNDS, idle_fd, pagemap_fd, level, r, i, opt;
-	const char *mode = NULL;
-	pthread_t threads[3];
-	struct kvm_vcpu *vcpus[2];
-	uint64_t walks = 0, walks_half, retries, fallbacks, max_passes, churns;
-	uint64_t foreign, fallbacks_half = 0, reused = 0;
-	bool can_reuse = true;
-	int lockless_passes = 0, inject_pct = 0;
-	bool zapping = false, all_fall_back;
-	double t0;
+/* One run of the test: its options, its VM and what its rounds measured. */
+struct aging_run {
+	int rounds, inject_pct;
+	const char *mode;
+	bool has_param, was_lockless;
 	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpus[2];
+	pthread_t threads[3];	/* vCPU 0, vCPU 1, the zap thread */
 	uint8_t *data;
-	bool has_param, was_lockless = true;
+	int idle_fd, pagemap_fd;
+	uint64_t pfn[NPAGES];
+	struct mode_times modes[3];	/* lockless, locked, stock */
+	/* the second half zaps; what the first half's lockless rounds did */
+	bool zapping;
+	uint64_t walks_half, fallbacks_half;
+	int lockless_passes;
+};
 
+static void parse_args(struct aging_run *run, int argc, char *argv[])
+{
+	int opt;
+
+	run->rounds = DEFAULT_ROUNDS;
 	while ((opt = getopt(argc, argv, "hr:m:z:i:")) != -1) {
 		switch (opt) {
 		case 'r':
-			rounds = atoi_positive("Rounds", optarg);
-			TEST_ASSERT(rounds < 1024, "at most 1023 rounds");
+			run->rounds = atoi_positive("Rounds", optarg);
+			TEST_ASSERT(run->rounds < 1024, "at most 1023 rounds");
 			break;
 		case 'm':
-			mode = optarg;
+			run->mode = optarg;
 			break;
 		case 'z':
 			zap_ms = atoi_non_negative("Zap interval", optarg);
 			break;
 		case 'i':
-			inject_pct = atoi_positive("Injection percentage", optarg);
-			TEST_ASSERT(inject_pct <= 100, "-i takes a percentage");
+			run->inject_pct = atoi_positive("Injection percentage", optarg);
+			TEST_ASSERT(run->inject_pct <= 100, "-i takes a percentage");
 			break;
 		default:
 			help(argv[0]);
 		}
 	}
+}
 
+/* What the test needs of the host, and which arms it runs. */
+static void check_host(struct aging_run *run)
+{
 	/* With TDP the shadow MMU keeps no rmaps: nothing to test. */
 	TEST_REQUIRE(!kvm_is_tdp_enabled());
-	idle_fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
-	__TEST_REQUIRE(idle_fd >= 0, "no page_idle bitmap (CONFIG_IDLE_PAGE_TRACKING)");
-	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
-	TEST_ASSERT(pagemap_fd >= 0, "opening /proc/self/pagemap failed");
+	run->idle_fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
+	__TEST_REQUIRE(run->idle_fd >= 0, "no page_idle bitmap (CONFIG_IDLE_PAGE_TRACKING)");
+	run->pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(run->pagemap_fd >= 0, "opening /proc/self/pagemap failed");
 
-	has_param = access(LOCKLESS_PARAM, W_OK) == 0;
-	if (has_param)
-		was_lockless = read_lockless();
-	if (!mode)
-		mode = has_param ? "both" : "stock";
-	TEST_ASSERT(!strcmp(mode, "stock") || has_param,
-		    "-m %s needs " LOCKLESS_PARAM, mode);
-	__TEST_REQUIRE(!inject_pct || fail_lockless_age_present(),
+	run->has_param = access(LOCKLESS_PARAM, W_OK) == 0;
+	run->was_lockless = run->has_param ? read_lockless() : true;
+	if (!run->mode)
+		run->mode = run->has_param ? "both" : "stock";
+	TEST_ASSERT(!strcmp(run->mode, "stock") || run->has_param,
+		    "-m %s needs " LOCKLESS_PARAM, run->mode);
+	__TEST_REQUIRE(!run->inject_pct || fail_lockless_age_present(),
 		       "-i needs " FAIL_ATTR " (KVM_PROVE_MMU, FAULT_INJECTION_DEBUG_FS)");
+}
 
-	vm = vm_create_with_vcpus(2, guest_code, vcpus);
-	data = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(data != MAP_FAILED, "mmap of the data pages failed");
-	madvise(data, NPAGES * PG_SIZE_4K, MADV_NOHUGEPAGE);
+/* The VM, its data pages and the guest page tables that alias them. */
+static void build_vm(struct aging_run *run)
+{
+	uint64_t *pd, *pte, pd_gpa, table_gpa, *table;
+	int level, r, i;
+
+	run->vm = vm_create_with_vcpus(2, guest_code, run->vcpus);
+	run->data = mmap(NULL, NPAGES * PG_SIZE_4K, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(run->data != MAP_FAILED, "mmap of the data pages failed");
+	madvise(run->data, NPAGES * PG_SIZE_4K, MADV_NOHUGEPAGE);
 	for (i = 0; i < NPAGES; i++)
-		data[i * PG_SIZE_4K] = i;
-	vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA,
-				  NPAGES * PG_SIZE_4K, data);
+		run->data[i * PG_SIZE_4K] = i;
+	vm_set_user_memory_region(run->vm, DATA_SLOT, 0, DATA_GPA,
+				  NPAGES * PG_SIZE_4K, run->data);
 
 	/* Let the library build the upper levels, then point regions at tables. */
-	virt_pg_map(vm, GVA_BASE, DATA_GPA);
+	virt_pg_map(run->vm, GVA_BASE, DATA_GPA);
 	level = PG_LEVEL_1G;
-	pte = __vm_get_page_table_entry(vm, GVA_BASE, &level);
+	pte = __vm_get_page_table_entry(run->vm, GVA_BASE, &level);
 	pd_gpa = PTE_GET_PA(*pte);
-	pd = addr_gpa2hva(vm, pd_gpa);
+	pd = addr_gpa2hva(run->vm, pd_gpa);
 	for (r = 0; r <= CHURN_REGION; r++) {
-		table_gpa = vm_alloc_page_table(vm);
-		table = addr_gpa2hva(vm, table_gpa);
+		table_gpa = vm_alloc_page_table(run->vm);
+		table = addr_gpa2hva(run->vm, table_gpa);
 		for (i = 0; i < PTRS; i++)
 			table[i] = PTE_PRESENT_MASK | PTE_WRITABLE_MASK |
 				   PTE_ACCESSED_MASK | PTE_DIRTY_MASK |
@@ -492,192 +506,249 @@ int main(int argc, char *argv[])
 		pd[r] = PTE_PRESENT_MASK | PTE_WRITABLE_MASK |
 			PTE_ACCESSED_MASK | table_gpa;
 	}
-	virt_pg_map(vm, CHURN_ALIAS_GVA, table_gpa);
-	vcpu_args_set(vcpus[0], 1, 0);
-	vcpu_args_set(vcpus[1], 1, 1);
+	virt_pg_map(run->vm, CHURN_ALIAS_GVA, table_gpa);
+	vcpu_args_set(run->vcpus[0], 1, 0);
+	vcpu_args_set(run->vcpus[1], 1, 1);
 
-	sync_global_to_guest(vm, shared);
-	gs = addr_gva2hva(vm, (vm_vaddr_t)&shared);
+	sync_global_to_guest(run->vm, shared);
+	gs = addr_gva2hva(run->vm, (vm_vaddr_t)&shared);
+}
 
-	pthread_create(&threads[0], NULL, vcpu_thread, vcpus[0]);
+/* Both vCPUs running, vCPU 1 churning; every page but the cold ones young. */
+static void start_vcpus(struct aging_run *run)
+{
+	int i;
+
+	pthread_create(&run->threads[0], NULL, vcpu_thread, run->vcpus[0]);
 	while (__atomic_load_n(&writer_done, __ATOMIC_ACQUIRE) != 0)
 		usleep(1000);
-	pthread_create(&threads[1], NULL, vcpu_thread, vcpus[1]);
+	pthread_create(&run->threads[1], NULL, vcpu_thread, run->vcpus[1]);
 	while (!READ_ONCE(gs->churns))
 		usleep(1000);
-	if (inject_pct) {
+	if (run->inject_pct) {
 		pin(pthread_self(), 0);
-		pin(threads[0], 1);
-		pin(threads[1], 1);
+		pin(run->threads[0], 1);
+		pin(run->threads[1], 1);
 	}
 	pr_info("built: %d data pages, %d SPTEs each (%d more on pages 0-%d when vCPU 1 maps them); vCPU 1 churning pages %d-%d\n",
 		NPAGES, NR_WTABLES * PTRS / NPAGES, (PTRS - ARM_FIRST) / WRITTEN,
 		WRITTEN - 1, WRITTEN, COLD_FIRST - 1);
 
 	for (i = 0; i < NPAGES; i++)
-		pfn[i] = pfn_of(pagemap_fd, data + i * PG_SIZE_4K);
+		run->pfn[i] = pfn_of(run->pagemap_fd, run->data + i * PG_SIZE_4K);
 	/* The cold pages idle: the others are in use. */
-	mark_all_idle(idle_fd, pfn, NPAGES, COLD_FIRST);
-	if (inject_pct) {
-		set_lockless(true);
-		check_other_vm(vm, idle_fd, pagemap_fd, pfn);
+	mark_all_idle(run->idle_fd, run->pfn, NPAGES, COLD_FIRST);
+}
+
+/* The arm of round @r: -m's, or lockless and locked in turn. */
+static struct mode_times *round_mode(struct aging_run *run, int r)
+{
+	if (!strcmp(run->mode, "stock"))
+		return &run->modes[2];
+	if (!strcmp(run->mode, "on") || (!strcmp(run->mode, "both") && r % 2))
+		return &run->modes[0];
+	return &run->modes[1];
+}
+
+/* From the second half on: what the first half's walks did, then zaps. */
+static void start_second_half(struct aging_run *run)
+{
+	if (run->has_param) {
+		run->walks_half = vm_get_stat(run->vm, "lockless_age_walks");
+		run->fallbacks_half = vm_get_stat(run->vm, "lockless_age_fallbacks");
 	}
+	run->lockless_passes = run->modes[0].n;
+	if (zap_ms) {
+		pthread_create(&run->threads[2], NULL, zap_thread, run->vm);
+		if (run->inject_pct)
+			pin(run->threads[2], 1);
+	}
+	/* Injected reuse zaps under the walks: the same relaxed checks. */
+	run->zapping = zap_ms || run->inject_pct;
+}
 
-	for (r = 1; r <= rounds; r++) {
-		struct mode_times *m;
-		double t1;
-		uint64_t c0, c1;
-		int young = 0, idle = 0;
+/*
+ * Round @r with arm @m: the timed aging pass over every page while vCPU 1
+ * has the written pages mapped, then vCPU 0's writes while vCPU 1 unmaps
+ * them, and the read-back that ages again and checks each page.
+ */
+static void age_round(struct aging_run *run, int r, struct mode_times *m)
+{
+	bool lockless = m == &run->modes[0];
+	bool all_fall_back;
+	int young = 0, idle = 0, i;
+	uint64_t c0, c1;
+	double t0, t1;
 
-		if (!strcmp(mode, "stock"))
-			m = &modes[2];
-		else if (!strcmp(mode, "on") || (!strcmp(mode, "both") && r % 2))
-			m = &modes[0];
+	if (m != &run->modes[2])
+		set_lockless(lockless);
+	/*
+	 * The first half keeps every check; the second, which zaps anyway,
+	 * also zaps and reuses under the walks.  In the first half's odd
+	 * rounds every range of the timed pass falls back and the read-back's
+	 * walks are left to finish: pages 0 and 8, not written in those
+	 * rounds, then hold Accessed SPTEs (vCPU 1's reads) that only the
+	 * fallback ages.
+	 */
+	all_fall_back = run->inject_pct && lockless && r <= run->rounds / 2 && r % 2;
+	if (run->inject_pct)
+		inject(lockless ? (all_fall_back ? 100 : run->inject_pct) : 0,
+		       r > run->rounds / 2 ?
+		       FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE | FAULT_DROP :
+		       FAULT_PASSES | (all_fall_back ? 0 : FAULT_FOREIGN));
+	if (r == run->rounds / 2 + 1)
+		start_second_half(run);
+
+	/* vCPU 1 maps the written pages: 16 more SPTEs each. */
+	WRITE_ONCE(gs->arm, r);
+	wait_for(&gs->armed, r, "vCPU 1 did not map the written pages");
+
+	c0 = READ_ONCE(gs->churns);
+	t0 = now();
+	for (i = 0; i < NPAGES; i++)
+		mark_idle(run->idle_fd, run->pfn[i]);
+	t1 = now();
+	c1 = READ_ONCE(gs->churns);
+	m->pass[m->n++] = t1 - t0;
+	m->churns += c1 - c0;
+	m->secs += t1 - t0;
+	if (all_fall_back)
+		inject(run->inject_pct, FAULT_FOREIGN);
+
+	/* vCPU 1 drops those SPTEs while vCPU 0 writes and we age. */
+	WRITE_ONCE(gs->disarm, r);
+	WRITE_ONCE(gs->round, r);
+	wait_for(&writer_done, r, "vCPU 0 did not write");
+
+	for (i = 0; i < NPAGES; i++) {
+		bool now_idle = is_idle(run->idle_fd, run->pfn[i]), want_idle;
+
+		if (i < WRITTEN)
+			want_idle = !written_in(r, i);
+		else if (i < COLD_FIRST)
+			continue;	/* churned: vCPU 1 reads them */
 		else
-			m = &modes[1];
-		if (m != &modes[2])
-			set_lockless(m == &modes[0]);
-		/*
-		 * The first half keeps every check; the second, which zaps
-		 * anyway, also zaps and reuses under the walks.  In the first
-		 * half's odd rounds every range of the timed pass falls back
-		 * and the read-back's walks are left to finish: pages 0 and 8,
-		 * not written in those rounds, then hold Accessed SPTEs
-		 * (vCPU 1's reads) that only the fallback ages.
-		 */
-		all_fall_back = inject_pct && m == &modes[0] && r <= rounds / 2 && r % 2;
-		if (inject_pct)
-			inject(m == &modes[0] ? (all_fall_back ? 100 : inject_pct) : 0,
-			       r > rounds / 2 ?
-			       FAULT_FOREIGN | FAULT_DELAY | FAULT_REUSE | FAULT_DROP :
-			       FAULT_PASSES | (all_fall_back ? 0 : FAULT_FOREIGN));
-		if (r == rounds / 2 + 1) {
-			if (has_param) {
-				walks = vm_get_stat(vm, "lockless_age_walks");
-				fallbacks_half = vm_get_stat(vm, "lockless_age_fallbacks");
-			}
-			lockless_passes = modes[0].n;
-			if (zap_ms) {
-				pthread_create(&threads[2], NULL, zap_thread, vm);
-				if (inject_pct)
-					pin(threads[2], 1);
-			}
-			/* Injected reuse zaps under the walks: the same relaxed checks. */
-			zapping = zap_ms || inject_pct;
-		}
-
-		/* vCPU 1 maps the written pages: 16 more SPTEs each. */
-		WRITE_ONCE(gs->arm, r);
-		wait_for(&gs->armed, r, "vCPU 1 did not map the written pages");
-
-		c0 = READ_ONCE(gs->churns);
-		t0 = now();
-		for (i = 0; i < NPAGES; i++)
-			mark_idle(idle_fd, pfn[i]);
-		t1 = now();
-		c1 = READ_ONCE(gs->churns);
-		m->pass[m->n++] = t1 - t0;
-		m->churns += c1 - c0;
-		m->secs += t1 - t0;
-		if (all_fall_back)
-			inject(inject_pct, FAULT_FOREIGN);
-
-		/* vCPU 1 drops those SPTEs while vCPU 0 writes and we age. */
-		WRITE_ONCE(gs->disarm, r);
-		WRITE_ONCE(gs->round, r);
-		wait_for(&writer_done, r, "vCPU 0 did not write");
-
-		for (i = 0; i < NPAGES; i++) {
-			bool now_idle = is_idle(idle_fd, pfn[i]), want_idle;
-
-			if (i < WRITTEN)
-				want_idle = !written_in(r, i);
-			else if (i < COLD_FIRST)
-				continue;	/* churned: vCPU 1 reads them */
-			else
-				want_idle = true;
-			/* Zaps make refaults prefetch unwritten pages. */
-			if (want_idle && i < WRITTEN && zapping)
-				continue;
-			TEST_ASSERT(now_idle == want_idle,
-				    "round %d (aging %s): %s page %d (pfn %#lx) reads %s",
-				    r, m->name, i < WRITTEN ?
-				    (want_idle ? "written-to-but-not-this-round" : "written") :
-				    "cold", i, pfn[i], now_idle ? "idle" : "young");
-			young += !now_idle;
-			idle += now_idle;
-		}
-		wait_for(&gs->disarmed, r, "vCPU 1 did not unmap the written pages");
-		if (r == 1)
-			pr_info("round 1: %d pages young, %d idle\n", young, idle);
+			want_idle = true;
+		/* Zaps make refaults prefetch unwritten pages. */
+		if (want_idle && i < WRITTEN && run->zapping)
+			continue;
+		TEST_ASSERT(now_idle == want_idle,
+			    "round %d (aging %s): %s page %d (pfn %#lx) reads %s",
+			    r, m->name, i < WRITTEN ?
+			    (want_idle ? "written-to-but-not-this-round" : "written") :
+			    "cold", i, run->pfn[i], now_idle ? "idle" : "young");
+		young += !now_idle;
+		idle += now_idle;
 	}
-	if (inject_pct)
+	wait_for(&gs->disarmed, r, "vCPU 1 did not unmap the written pages");
+	if (r == 1)
+		pr_info("round 1: %d pages young, %d idle\n", young, idle);
+}
+
+/* Stop the vCPUs and the zap thread; the rounds' figures. */
+static void stop_and_report(struct aging_run *run)
+{
+	uint64_t churns;
+	double t0;
+	int i;
+
+	if (run->inject_pct)
 		inject(0, 0);
 	churns = READ_ONCE(gs->churns);
 	WRITE_ONCE(gs->stop, 1);
 	WRITE_ONCE(gs->round, 0);
-	pthread_join(threads[0], NULL);
-	pthread_join(threads[1], NULL);
+	pthread_join(run->threads[0], NULL);
+	pthread_join(run->threads[1], NULL);
 	if (zap_ms) {
 		__atomic_store_n(&zap_stop, true, __ATOMIC_RELEASE);
-		pthread_join(threads[2], NULL);
+		pthread_join(run->threads[2], NULL);
 	}
 	pr_info("rounds: %d, every page written young, every page aged and not written idle; vCPU 1 remapped %lu PTEs\n",
-		rounds, churns);
+		run->rounds, churns);
 	for (i = 0; i < 3; i++)
-		report(&modes[i]);
+		report(&run->modes[i]);
 
 	pr_info("shadow pages zapped while aging: %lu, in %lu zaps of every page\n",
-		vm_get_stat(vm, "mmu_shadow_zapped"), zaps);
+		vm_get_stat(run->vm, "mmu_shadow_zapped"), zaps);
 	/* Zap every shadow page: the slot goes. */
 	t0 = now();
-	vm_set_user_memory_region(vm, DATA_SLOT, 0, DATA_GPA, 0, NULL);
+	vm_set_user_memory_region(run->vm, DATA_SLOT, 0, DATA_GPA, 0, NULL);
 	pr_info("memslot deleted (every shadow page zapped) in %.1f us\n",
 		(now() - t0) * 1e6);
+}
 
-	if (has_param) {
-		walks_half = walks;
-		walks = vm_get_stat(vm, "lockless_age_walks");
-		retries = vm_get_stat(vm, "lockless_age_retries");
-		fallbacks = vm_get_stat(vm, "lockless_age_fallbacks");
-		max_passes = vm_get_stat(vm, "max_lockless_age_passes");
-		foreign = vm_get_stat(vm, "lockless_age_foreign");
-		pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
-			walks, retries, fallbacks, foreign, max_passes);
-		pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
-			walks ? retries * 1000.0 / walks : 0.0,
-			walks ? fallbacks * 1000.0 / walks : 0.0,
-			walks ? foreign * 1000.0 / walks : 0.0,
-			inject_pct ? " (races injected)" : "");
-		pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
-			vm_get_stat(vm, "max_mmu_deferred_free_pages"));
-		/*
-		 * The first half's rmaps: at least one per page and pass, walked
-		 * or, where a race was injected, handed to the locked path.
-		 */
-		TEST_ASSERT(walks_half + fallbacks_half >= (uint64_t)lockless_passes * NPAGES,
-			    "%d lockless aging passes over %d pages, but only %lu rmap walks without mmu_lock and %lu fallbacks",
-			    lockless_passes, NPAGES, walks_half, fallbacks_half);
-		/*
-		 * Every injected race reached the path that handles it.  A
-		 * kernel that keeps freed nodes a grace period (SLUB_RCU_DEBUG)
-		 * cannot reuse one under a walk: no extra pass is owed there.
-		 */
-		if (inject_pct) {
-			reused = fail_lockless_age_read("reused");
-			can_reuse = fail_lockless_age_read("can_reuse");
-			pr_info("nodes reused under a walk: %lu%s\n", reused,
-				can_reuse ? "" : " (this kernel keeps freed nodes a grace period)");
-		}
-		TEST_ASSERT(!inject_pct || ((retries || !can_reuse) && foreign && fallbacks),
-			    "races injected, but %lu extra passes, %lu foreign SPTEs refused, %lu fallbacks",
-			    retries, foreign, fallbacks);
-		TEST_ASSERT(!inject_pct || !can_reuse || reused,
-			    "races injected, but no node was reused under a walk");
-		set_lockless(was_lockless);
+/* KVM's lockless aging stats: walks ran, and injected races were handled. */
+static void check_lockless_stats(struct aging_run *run)
+{
+	uint64_t walks, retries, fallbacks, max_passes, foreign, reused = 0;
+	bool can_reuse = true;
+	struct kvm_vm *vm = run->vm;
+
+	walks = vm_get_stat(vm, "lockless_age_walks");
+	retries = vm_get_stat(vm, "lockless_age_retries");
+	fallbacks = vm_get_stat(vm, "lockless_age_fallbacks");
+	max_passes = vm_get_stat(vm, "max_lockless_age_passes");
+	foreign = vm_get_stat(vm, "lockless_age_foreign");
+	pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
+		walks, retries, fallbacks, foreign, max_passes);
+	pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
+		walks ? retries * 1000.0 / walks : 0.0,
+		walks ? fallbacks * 1000.0 / walks : 0.0,
+		walks ? foreign * 1000.0 / walks : 0.0,
+		run->inject_pct ? " (races injected)" : "");
+	pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
+		vm_get_stat(vm, "max_mmu_deferred_free_pages"));
+	/*
+	 * The first half's rmaps: at least one per page and pass, walked or,
+	 * where a race was injected, handed to the locked path.
+	 */
+	TEST_ASSERT(run->walks_half + run->fallbacks_half >=
+		    (uint64_t)run->lockless_passes * NPAGES,
+		    "%d lockless aging passes over %d pages, but only %lu rmap walks without mmu_lock and %lu fallbacks",
+		    run->lockless_passes, NPAGES, run->walks_half, run->fallbacks_half);
+	/*
+	 * Every injected race reached the path that handles it.  A kernel
+	 * that keeps freed nodes a grace period (SLUB_RCU_DEBUG) cannot reuse
+	 * one under a walk: no extra pass is owed there.
+	 */
+	if (run->inject_pct) {
+		reused = fail_lockless_age_read("reused");
+		can_reuse = fail_lockless_age_read("can_reuse");
+		pr_info("nodes reused under a walk: %lu%s\n", reused,
+			can_reuse ? "" : " (this kernel keeps freed nodes a grace period)");
+	}
+	TEST_ASSERT(!run->inject_pct || ((retries || !can_reuse) && foreign && fallbacks),
+		    "races injected, but %lu extra passes, %lu foreign SPTEs refused, %lu fallbacks",
+		    retries, foreign, fallbacks);
+	TEST_ASSERT(!run->inject_pct || !can_reuse || reused,
+		    "races injected, but no node was reused under a walk");
+}
+
+int main(int argc, char *argv[])
+{
+	static struct aging_run run = {
+		.modes = { { .name = "lockless" }, { .name = "locked" }, { .name = "stock" } },
+	};
+	int r;
+
+	parse_args(&run, argc, argv);
+	check_host(&run);
+	build_vm(&run);
+	start_vcpus(&run);
+	if (run.inject_pct) {
+		set_lockless(true);
+		check_other_vm(run.vm, run.idle_fd, run.pagemap_fd, run.pfn);
 	}
 
-	kvm_vm_free(vm);
-	munmap(data, NPAGES * PG_SIZE_4K);
+	for (r = 1; r <= run.rounds; r++)
+		age_round(&run, r, round_mode(&run, r));
+
+	stop_and_report(&run);
+	if (run.has_param) {
+		check_lockless_stats(&run);
+		set_lockless(run.was_lockless);
+	}
+	kvm_vm_free(run.vm);
+	munmap(run.data, NPAGES * PG_SIZE_4K);
 	return 0;
 }

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The tables of make kvm-bench's aging A/B and its control against stock.
+
+Usage: kvm-bench-aging-table.py RESULTS_DIR, the directory kvm-bench.sh
+fills: contend.logs and control.logs (a boot log a line, with its MMU and
+L1's CPUs, or its kernel), idle-stock.secs and idle-converted.secs.
+"""
+import os, re, statistics, sys
+d = sys.argv[1]
+ROUND = re.compile(r"round \d+ (locked|lockless): pass ([\d.]+) us, call p50 ([\d.]+) p99 ([\d.]+) "
+                   r"max ([\d.]+) us, mmu_lock acq w (-?[\d.]+) r (-?[\d.]+) con w (-?[\d.]+) "
+                   r"r (-?[\d.]+), fallbacks ([\d.]+), walks ([\d.]+), vCPU ([\d.]+) writes/s, "
+                   r"writer ([\d.]+) toggles/s, vCPU faults ([\d.]+) p50 ([\d.]+) p99 ([\d.]+) "
+                   r"max ([\d.]+) us")
+FIELDS = ("pass_us", "call_p50_us", "call_p99_us", "call_max_us", "mmu_lock_acq_w",
+          "mmu_lock_acq_r", "mmu_lock_con_w", "mmu_lock_con_r", "fallbacks", "walks",
+          "vcpu_writes_per_s", "writer_toggles_per_s", "vcpu_faults", "vcpu_fault_p50_us",
+          "vcpu_fault_p99_us", "vcpu_fault_max_us")
+def rounds(path, out, tag):
+    key = None
+    for line in open(path, errors="replace"):
+        m = re.search(r"\] aging (\d+) pages in \d+ calls \(([^)]*)\), (\d+) vCPUs, .*load: (.*)$", line)
+        if m:
+            key = f"{tag}, {m.group(1)} pages, {m.group(2)}, {m.group(3)} vCPUs, load: {m.group(4).strip()}"
+            continue
+        m = ROUND.search(line)
+        if m and key:
+            arm = out.setdefault(key, {"locked": [], "lockless": []})[m.group(1)]
+            arm.append(dict(zip(FIELDS, map(float, m.groups()[1:]))))
+def med(rs, f):
+    return statistics.median(r[f] for r in rs) if rs else None
+work = {}
+for line in open(os.path.join(d, "contend.logs")):
+    mmu, smp, path = line.split()
+    rounds(path, work, f"{mmu} MMU, L1 -smp {smp}" + (", LOCK_STAT kernel" if "lockstat-" in path else ""))
+print("aging A/B under contention (aging_contention_test, QEMU -accel tcg,thread=multi): "
+      "median (min-max) over every round of every boot")
+for key, arms in work.items():
+    print(f" {key} (n = {len(arms['locked'])} locked, {len(arms['lockless'])} lockless rounds):")
+    print(f"   {'figure':22s} {'locked':>32s} {'lockless':>32s} {'ratio':>7s}")
+    for f in FIELDS:
+        cells = []
+        for a in ("locked", "lockless"):
+            xs = [r[f] for r in arms[a]]
+            cells.append(f"{statistics.median(xs):.1f} ({min(xs):.1f}-{max(xs):.1f})" if xs else "-")
+        a, b = med(arms["locked"], f), med(arms["lockless"], f)
+        ratio = f"{b / a:.2f}" if a and b is not None and a > 0 else "-"
+        print(f"   {f:22s} {cells[0]:>32s} {cells[1]:>32s} {ratio:>7s}")
+def ratio(pred, f):
+    out = []
+    for key, arms in work.items():
+        if pred(key):
+            a, b = med(arms["locked"], f), med(arms["lockless"], f)
+            if a and b is not None:
+                out.append((key, b / a))
+    return out
+def goal(title, pairs, ok):
+    for key, x in pairs:
+        print(f"   {title}: {x:.2f} ({key}): {'met' if ok(x) else 'NOT met'}")
+    if not pairs:
+        print(f"   {title}: no run")
+print(" goals (lockless / locked, medians):")
+plain = lambda k: "LOCK_STAT" not in k
+goal("long writer, clear_young call p50 <= 0.2",
+     ratio(lambda k: plain(k) and "4 KiB" in k and k.endswith("load: dirty-log writer"), "call_p50_us"),
+     lambda x: x <= 0.2)
+goal("THP workload, vCPU writes/s during aging >= 1.2",
+     ratio(lambda k: plain(k) and "THP" in k, "vcpu_writes_per_s"), lambda x: x >= 1.2)
+goal("overcommitted L1 -smp 8, aging pass <= 0.5",
+     ratio(lambda k: plain(k) and "-smp 8" in k, "pass_us"), lambda x: x <= 0.5)
+goal("overcommitted L1 -smp 8, vCPU fault p99 <= 0.5",
+     ratio(lambda k: plain(k) and "-smp 8" in k, "vcpu_fault_p99_us"), lambda x: x <= 0.5)
+goal("no-contention control, aging pass <= 1.02",
+     ratio(lambda k: plain(k) and k.endswith("load: none"), "pass_us"), lambda x: x <= 1.02)
+for key, arms in work.items():
+    if "LOCK_STAT" in key:
+        acq = max(r["mmu_lock_acq_w"] + r["mmu_lock_acq_r"] for r in arms["lockless"])
+        fb = max(r["fallbacks"] for r in arms["lockless"])
+        print(f"   lock_stat, aging's mmu_lock acquisitions with lockless_aging=1: at most {acq:.0f} "
+              f"a round, fallbacks at most {fb:.0f} ({key}): {'met' if acq == 0 else 'NOT met'}")
+
+print("no-contention control against stock (boots in ABBA order, shadow paging):")
+idle = {}
+for k in ("stock", "converted"):
+    p = os.path.join(d, f"idle-{k}.secs")
+    xs = [float(x) for x in open(p) if x.strip()] if os.path.exists(p) else []
+    if xs:
+        idle[k] = statistics.median(xs)
+        print(f"  access_tracking_perf_test mark-idle s, {k:9s}: n={len(xs)} median={idle[k]:.3f} "
+              f"min={min(xs):.3f} max={max(xs):.3f}")
+if len(idle) == 2:
+    print(f"  converted / stock (medians): {idle['converted'] / idle['stock']:.3f}")
+ctl = {}
+for line in open(os.path.join(d, "control.logs")):
+    k, path = line.split()
+    w = {}
+    rounds(path, w, k)
+    for key, arms in w.items():
+        # on stock every round is locked; on converted the lockless arm is
+        ctl.setdefault(k, []).extend(arms["lockless"] if k == "converted" else arms["locked"])
+for k in ("stock", "converted"):
+    if ctl.get(k):
+        xs = [r["call_p50_us"] for r in ctl[k]]
+        print(f"  aging_contention_test call p50 us, {k:9s} ({'lockless arm' if k == 'converted' else 'locked'}): "
+              f"n={len(xs)} median={statistics.median(xs):.2f} min={min(xs):.2f} max={max(xs):.2f}")
+if ctl.get("stock") and ctl.get("converted"):
+    print(f"  converted / stock (medians): {med(ctl['converted'], 'call_p50_us') / med(ctl['stock'], 'call_p50_us'):.3f}")
