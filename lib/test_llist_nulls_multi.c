@@ -346,7 +346,8 @@ static void llnm_grow_and_shrink_checks_every_step(struct kunit *test)
 
 static void llnm_boundaries_count_and_need_node(struct kunit *test)
 {
-	static const int sizes[] = { 1, 14, 15, 28, 29, 300 };
+	static const int sizes[] = { 1, NODE_CAP, NODE_CAP + 1, 2 * NODE_CAP,
+				     2 * NODE_CAP + 1, 300 };
 	struct test_list a;
 	int k;
 
@@ -391,7 +392,7 @@ static void llnm_del_fills_hole_from_first_node(struct kunit *test)
 
 static void llnm_del_absent_entry_leaves_list_unchanged(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 2, 14, 15, 29 };
+	static const int sizes[] = { 0, 1, 2, NODE_CAP, NODE_CAP + 1, 2 * NODE_CAP + 1 };
 	struct llist_nulls_multi_node *freed;
 	struct test_list a;
 	struct snap *before;
@@ -415,7 +416,7 @@ static void llnm_del_absent_entry_leaves_list_unchanged(struct kunit *test)
 
 static void llnm_add_refuses_null_and_odd_entries(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 14, 15 };
+	static const int sizes[] = { 0, 1, NODE_CAP, NODE_CAP + 1 };
 	struct llist_nulls_multi_node *node = node_new(test);
 	void *odd = (u8 *)E(7) + 1;
 	struct test_list a;
@@ -442,7 +443,7 @@ static void llnm_add_refuses_null_and_odd_entries(struct kunit *test)
 
 static void llnm_add_without_needed_node_fails_unchanged(struct kunit *test)
 {
-	static const int sizes[] = { 1, 14, 28, 42 };
+	static const int sizes[] = { 1, NODE_CAP, 2 * NODE_CAP, 3 * NODE_CAP };
 	struct test_list a;
 	struct snap *before;
 	int k;
@@ -478,7 +479,7 @@ static void llnm_add_refuses_capacity_below_two(struct kunit *test)
 
 static void llnm_add_takes_a_node_only_when_it_needs_one(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 2, 13, 14, 15 };
+	static const int sizes[] = { 0, 1, 2, NODE_CAP - 1, NODE_CAP, NODE_CAP + 1 };
 	struct llist_nulls_multi_node *node, *given;
 	struct test_list a;
 	bool need;
@@ -559,7 +560,7 @@ static int tally_visit(void *e, void *arg)
 
 static void llnm_del_takes_one_copy_of_a_duplicate(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 13, 14, 20 };
+	static const int sizes[] = { 0, 1, NODE_CAP - 1, NODE_CAP, 20 };
 	struct tally *t = case_args(test, sizeof(*t));
 	struct llist_nulls_multi_node *freed;
 	struct test_list a;
@@ -596,7 +597,7 @@ static void llnm_del_takes_one_copy_of_a_duplicate(struct kunit *test)
 
 static void llnm_locked_walk_visits_each_once_and_can_stop(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 2, 14, 15, 29 };
+	static const int sizes[] = { 0, 1, 2, NODE_CAP, NODE_CAP + 1, 2 * NODE_CAP + 1 };
 	struct tally *t = case_args(test, sizeof(*t));
 	struct test_list a;
 	int k, i, n;
@@ -662,7 +663,7 @@ static void llnm_take_first_until_empty_moves_nothing(struct kunit *test)
 {
 	struct llist_nulls_multi_node *freed;
 	DECLARE_BITMAP(want, MAX_ENTRIES);
-	int n = 43, freed_nodes = 0;
+	int n = 3 * NODE_CAP + 1, freed_nodes = 0;
 	struct test_list a;
 	void *e;
 
@@ -709,7 +710,8 @@ static void destroy_free(struct llist_nulls_multi_node *node, void *arg)
 
 static void llnm_destroy_visits_each_once_and_frees_every_node(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 2, 14, 15, 28, 29, 300 };
+	static const int sizes[] = { 0, 1, 2, NODE_CAP, NODE_CAP + 1,
+				     2 * NODE_CAP, 2 * NODE_CAP + 1, 300 };
 	struct destroy_arg *d = case_args(test, sizeof(*d));
 	struct test_list a;
 	int k, i;
@@ -885,7 +887,8 @@ static bool walk_must_see_stable(struct walk_check *wc, struct test_list *l,
 
 static void llnm_lockless_walk_of_quiet_list_is_one_pass(struct kunit *test)
 {
-	static const int sizes[] = { 0, 1, 2, 14, 15, 28, 29, 300 };
+	static const int sizes[] = { 0, 1, 2, NODE_CAP, NODE_CAP + 1,
+				     2 * NODE_CAP, 2 * NODE_CAP + 1, 300 };
 	struct walk_check *wc = case_args(test, sizeof(*wc));
 	struct llist_nulls_multi_stats st;
 	struct test_list a;
@@ -990,7 +993,7 @@ static bool walk_removing(struct removal_under_walker *c, int n,
  */
 static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 {
-	static const int sizes[] = { 2, 15, 29, 43 };
+	static const int sizes[] = { 2, NODE_CAP + 1, 2 * NODE_CAP + 1, 3 * NODE_CAP + 1 };
 	struct removal_under_walker *c = removal_case_init(test);
 	int k, at, v;
 
@@ -1009,7 +1012,7 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *test)
 {
 	struct removal_under_walker *c = removal_case_init(test);
-	int at, r, n = 43;
+	int at, r, n = 3 * NODE_CAP + 1;
 
 	for (at = 0; at < n; at++)
 		for (r = 1; r <= 2 * NODE_CAP + 1; r++)
