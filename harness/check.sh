@@ -38,6 +38,37 @@ step() {
 	return 0
 }
 
+# step_bg [-s ERE] NAME CMD...: step, in the background, for a step that
+# needs one core while the steps after it leave one idle (a boot in QEMU
+# TCG is one thread).  Its result is printed and counted at step_wait.
+BG=()
+step_bg() {
+	local name=$1
+	[ "$1" = -s ] && name=$3
+	(
+		passed=0 failed=0
+		step "$@"
+		echo "$failed" >"$LOGS/$name.bg-failed"
+	) >"$LOGS/$name.bg-out" &
+	BG+=("$name")
+}
+
+# step_wait: wait for the steps in the background, then print and count
+# them in the order they started.
+step_wait() {
+	local name
+	wait
+	for name in "${BG[@]}"; do
+		cat "$LOGS/$name.bg-out"
+		if [ "$(cat "$LOGS/$name.bg-failed" 2>/dev/null)" = 0 ]; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
+	done
+	BG=()
+}
+
 OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       lib/test_llist_nulls_multi.c lib/test_llist_nulls_multi.h
       lib/test_llist_nulls_multi_torture.c
@@ -230,11 +261,18 @@ if [ $failed -eq 0 ]; then
 	step -s '^\[[0-9]+\]|patches build|FAILED' \
 		series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	step -s 'warning|stock|converted|sizes' sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"
+	# The KVM boots run QEMU TCG on one thread: the spin model (one pan)
+	# and herd7's build and runs take the other core meanwhile.
+	step_bg -s "PASS|FAIL|states|errors|$MUTANT_LINES" \
+		spin-model-and-mutants bash "$HARNESS/model.sh"
 	step -s " (PASS|SKIP|FAIL|TIMEOUT|MISSING)|SLAB|stride|$KVM_REPORT_LINES" \
 		kvm-selftests-shadow kvm_selftests_check
 	step -s " (PASS|SKIP|FAIL|TIMEOUT|MISSING)|SLAB|stride|$KVM_REPORT_LINES" \
 		kvm-selftests-tdp kvm_selftests_tdp
-	step -s "$MUTANT_LINES|skipped|not logged" kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"
+	step_wait
+	step_bg -s '^(ok|FAIL) .*-plain|^FAIL|^litmus:' lkmm-litmus-herd7 bash "$HARNESS/litmus.sh"
+	step -s "$MUTANT_LINES|not logged" kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"
+	step_wait
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
 	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
 	step htmldocs-core-api htmldocs
@@ -242,8 +280,6 @@ if [ $failed -eq 0 ]; then
 	step -s '^(stress:|walkers:|audits:|worst:|violations:)' \
 		userspace-stress-and-tsan bash "$HARNESS/stress.sh" 3
 	step -s '^scaling CSV' userspace-bench-runs bench_smoke
-	step -s "PASS|FAIL|states|errors|$MUTANT_LINES" spin-model-and-mutants bash "$HARNESS/model.sh"
-	step -s '^(ok|FAIL) .*-plain|^FAIL|^litmus:' lkmm-litmus-herd7 bash "$HARNESS/litmus.sh"
 	step -s "^scenario|^random:|^weak:|$MUTANT_LINES|FAIL" \
 		weak-memory-adversary bash "$HARNESS/weak.sh"
 	step -s 'llnm-torture|llist_nulls_multi_revmap|Testing complete|report|sample' \

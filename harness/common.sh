@@ -17,15 +17,20 @@ log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # apt_install PKG[=VERSION]...: apt-get install, after one apt-get update
-# per build/ (the first install anyone asks for).
+# per build/ (the first install anyone asks for).  One at a time: the gate
+# runs some steps side by side.
 apt_install() {
-	if [ ! -f "$BUILD/.apt-updated" ]; then
-		apt-get update -qq >/dev/null
-		touch "$BUILD/.apt-updated"
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"$@" >"$BUILD/apt.log" 2>&1 ||
-		{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install $* failed (build/apt.log)"; }
+	(
+		flock 9
+		if [ ! -f "$BUILD/.apt-updated" ]; then
+			apt-get update -qq >/dev/null
+			touch "$BUILD/.apt-updated"
+		fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"$@" >"$BUILD/apt-$$.log" 2>&1 ||
+			{ tail -20 "$BUILD/apt-$$.log" >&2; die "apt-get install $* failed (build/apt-$$.log)"; }
+		rm -f "$BUILD/apt-$$.log"
+	) 9>"$BUILD/.apt.lock"
 }
 
 # apt_need PKG...: install what is missing (idempotent).
