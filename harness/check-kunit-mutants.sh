@@ -14,19 +14,19 @@ mkdir -p "$LOGS"
 
 mutant_apply() { python3 "$HARNESS/mutate.py" "$1" "$SRC"; }
 mutant_test() {
-	local log cases st=0
+	local log cases rc=0
 	log=$LOGS/$(basename "$1" .mut).log
-	bash "$HARNESS/run-kunit.sh" um uml --timeout=30 >"$log" 2>&1 || st=$?
+	bash "$HARNESS/run-kunit.sh" um uml --timeout=30 >"$log" 2>&1 || rc=$?
 	cases=$(grep -Eo '\[(FAILED|CRASHED)\] llnm_[a-z0-9_]+' "$log" |
 		awk '{print $2}' | sort -u | tr '\n' ' ')
-	if [ $st -eq 0 ]; then
+	if [ $rc -eq 0 ]; then
 		echo "every case passed"
 		return 0
 	elif [ -n "$cases" ]; then
 		echo "failed: $cases"
 		return 1
 	fi
-	echo "no case failed, kunit.py exit $st: $(tail -n 2 "$log" | tr '\n' ' ')"
+	echo "no case failed, kunit.py exit $rc: $(tail -n 2 "$log" | tr '\n' ' ')"
 	return 2
 }
 mutant_restore() { git -C "$SRC" checkout -q -- lib include; }

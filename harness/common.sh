@@ -220,7 +220,7 @@ mutant_survives() {
 }
 
 run_mutants() {
-	local family=$1 m name what reason rc r=0 files=()
+	local family=$1 m name what reason verdict rc=0 files=()
 	shift
 	if [ $# -gt 0 ]; then
 		for name in "$@"; do files+=("$HARNESS/mutants/$family/$name.mut"); done
@@ -238,19 +238,19 @@ run_mutants() {
 		# shellcheck disable=SC2064 # the file is fixed now, on purpose
 		trap "mutant_restore '$m'" EXIT
 		if what=$(mutant_apply "$m" 2>&1); then
-			rc=0
-			what=$(mutant_test "$m") || rc=$?
-			case $rc in
-			0) echo "SURVIVED: $name: $what"; r=1 ;;
+			verdict=0
+			what=$(mutant_test "$m") || verdict=$?
+			case $verdict in
+			0) echo "SURVIVED: $name: $what"; rc=1 ;;
 			1) echo "killed: $name: $what" ;;
-			*) echo "NOT JUDGED: $name: $what"; r=1 ;;
+			*) echo "NOT JUDGED: $name: $what"; rc=1 ;;
 			esac
 		else
 			echo "does not apply: $name: $(tail -n 3 <<<"$what" | tr '\n' ' ')"
-			r=1
+			rc=1
 		fi
 		mutant_restore "$m"
 		trap - EXIT
 	done
-	return $r
+	return $rc
 }

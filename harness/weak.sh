@@ -24,22 +24,20 @@ grep -E '^(random|weak):' "$LOGS/weak.log"
 # built from a copy of the library, so the tree is never changed.
 MUT_TREE=$BUILD/userspace/weak-mutant
 mutant_apply() {
-	local name
-	name=$(basename "$1" .mut)
 	mkdir -p "$MUT_TREE/src"
 	cp -r "$TOP/include" "$TOP/lib" "$MUT_TREE/src/"
 	python3 "$HARNESS/mutate.py" "$1" "$MUT_TREE/src" &&
 		make -s -C "$USERSPACE_SRC" KSRC="$MUT_TREE/src" O="$MUT_TREE/obj" weak
 }
 mutant_test() {
-	local name log st=0
+	local name log rc=0
 	name=$(basename "$1" .mut)
 	log=$LOGS/weak-mutant-$name.log
-	"$MUT_TREE/obj/weak" -n "$n" -s "$seed" >"$log" 2>&1 || st=$?
+	"$MUT_TREE/obj/weak" -n "$n" -s "$seed" >"$log" 2>&1 || rc=$?
 	# weak exits 1 on a violation, other values on an error of its own.
 	echo "$(grep -c '^violation in' "$log") shown; $(grep -E '^weak:' "$log");" \
 		"first: $(grep -m1 '^VIOLATION' "$log")"
-	case $st in 0) return 0 ;; 1) return 1 ;; *) return 2 ;; esac
+	case $rc in 0) return 0 ;; 1) return 1 ;; *) return 2 ;; esac
 }
 mutant_restore() { rm -rf "$MUT_TREE"; }
 
