@@ -4,7 +4,7 @@
 H := harness
 
 .PHONY: all prepare kunit check series kvm-selftests kvm-bench torture bench model stress \
-	litmus weak clean-room clean refresh
+	litmus weak footprint clean-room clean refresh
 
 all: kunit
 
@@ -41,6 +41,9 @@ litmus:
 
 weak:
 	@bash $(H)/weak.sh
+
+footprint:
+	@bash $(H)/footprint.sh
 
 clean-room:
 	@bash $(H)/clean-room.sh

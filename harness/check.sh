@@ -282,6 +282,8 @@ if [ $failed -eq 0 ]; then
 	step -s '^scaling CSV' userspace-bench-runs bench_smoke
 	step -s "^scenario|^random:|^weak:|$MUTANT_LINES|FAIL" \
 		weak-memory-adversary bash "$HARNESS/weak.sh"
+	step -s "^  |^footprint:|^llist|^one|$MUTANT_LINES|FAIL" \
+		writer-footprint bash "$HARNESS/footprint.sh"
 	step -s 'llnm-torture|llist_nulls_multi_revmap|Testing complete|report|sample' \
 		smp-kcsan-torture bash "$HARNESS/torture.sh" kcsan 10000 2
 fi

@@ -83,6 +83,40 @@ build_userspace() {
 	make -s -C "$USERSPACE_SRC" O="$USERSPACE" -j"$JOBS" "$@"
 }
 
+# build_library_copy DIR MUTANT|- TARGET: build the userspace program
+# TARGET from a copy of the library (include/, lib/) in DIR/src, with
+# MUTANT applied unless it is "-", into DIR/obj; the tree is never changed.
+build_library_copy() {
+	local dir=$1 mutant=$2 target=$3
+	rm -rf "$dir"
+	mkdir -p "$dir/src"
+	cp -r "$TOP/include" "$TOP/lib" "$dir/src/"
+	if [ "$mutant" != - ]; then
+		python3 "$HARNESS/mutate.py" "$mutant" "$dir/src" || return 1
+	fi
+	make -s -C "$USERSPACE_SRC" KSRC="$dir/src" O="$dir/obj" "$target"
+}
+
+# The mutant families whose test is a userspace program PROG (weak.sh,
+# footprint.sh): mutant_copy_apply PROG MUTANT builds PROG from a copy of
+# the library with MUTANT applied, in build/userspace/PROG-mutant;
+# mutant_copy_run PROG MUTANT [ARGS...] runs it, its output in MUT_LOG
+# (build/userspace/PROG-mutant-NAME.log), and returns its status;
+# mutant_copy_restore PROG removes the copy.
+mutant_copy_apply() {
+	build_library_copy "$BUILD/userspace/$1-mutant" "$2" "$1"
+}
+mutant_copy_run() {
+	local prog=$1 name
+	name=$(basename "$2" .mut)
+	shift 2
+	MUT_LOG=$BUILD/userspace/$prog-mutant-$name.log
+	"$BUILD/userspace/$prog-mutant/obj/$prog" "$@" >"$MUT_LOG" 2>&1
+}
+mutant_copy_restore() {
+	rm -rf "$BUILD/userspace/$1-mutant"
+}
+
 # run_tsan LOG CMD...: run a ThreadSanitizer build, its output shown and in
 # LOG.  Any report fails it: TSan halts at the first with an exit status of
 # its own, and a report in LOG fails it whatever the status.  TSan's shadow

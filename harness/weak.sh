@@ -22,23 +22,15 @@ grep -E '^(random|weak):' "$LOGS/weak.log"
 
 # The adversary's mutant family (common.sh's run_mutants): each mutant is
 # built from a copy of the library, so the tree is never changed.
-MUT_TREE=$BUILD/userspace/weak-mutant
-mutant_apply() {
-	mkdir -p "$MUT_TREE/src"
-	cp -r "$TOP/include" "$TOP/lib" "$MUT_TREE/src/"
-	python3 "$HARNESS/mutate.py" "$1" "$MUT_TREE/src" &&
-		make -s -C "$USERSPACE_SRC" KSRC="$MUT_TREE/src" O="$MUT_TREE/obj" weak
-}
+mutant_apply() { mutant_copy_apply weak "$1"; }
 mutant_test() {
-	local name log rc=0
-	name=$(basename "$1" .mut)
-	log=$LOGS/weak-mutant-$name.log
-	"$MUT_TREE/obj/weak" -n "$n" -s "$seed" >"$log" 2>&1 || rc=$?
+	local rc=0
+	mutant_copy_run weak "$1" -n "$n" -s "$seed" || rc=$?
 	# weak exits 1 on a violation, other values on an error of its own.
-	echo "$(grep -c '^violation in' "$log") shown; $(grep -E '^weak:' "$log");" \
-		"first: $(grep -m1 '^VIOLATION' "$log")"
+	echo "$(grep -c '^violation in' "$MUT_LOG") shown; $(grep -E '^weak:' "$MUT_LOG");" \
+		"first: $(grep -m1 '^VIOLATION' "$MUT_LOG")"
 	case $rc in 0) return 0 ;; 1) return 1 ;; *) return 2 ;; esac
 }
-mutant_restore() { rm -rf "$MUT_TREE"; }
+mutant_restore() { mutant_copy_restore weak; }
 
 run_mutants weak

@@ -234,8 +234,9 @@ EXPORT_SYMBOL_GPL(__llist_nulls_multi_add_node);
  * removal costs O(n) in the length of the list; a list holding @entry more
  * than once loses the copy found first, and keeps the others.  The hole
  * left by @entry is filled with the first node's last entry, so that every
- * node behind the first stays full; the moved entry is written into the
- * hole before its old slot is cleared.  A first node left empty is
+ * node behind the first stays full, and the first node's count is lowered;
+ * the slot above the new count keeps what it held, so a removal writes the
+ * hole and the count and nothing else.  A first node left empty is
  * unlinked, its count 0, and handed back in *@freed; lockless walkers may
  * still be reading it, so it must go back to type-stable memory (or be
  * freed after a grace period).  A list that drops to one entry keeps its
@@ -286,9 +287,12 @@ found:
 		 * critical section (LLNM+refill-hole-plain).
 		 */
 		smp_store_release(&node->entries[i], first->entries[last]);
-	/* Order the fill before the clear (LLNM+del-fill-then-clear). */
-	smp_store_release(&first->entries[last], NULL);
 	/*
+	 * The last slot is not cleared: a walker that read the old count
+	 * finds there the entry just moved, or a later add's or fill's
+	 * release, which is ordered after the fill (LLNM+del-last-slot-kept).
+	 * A store of NULL would only dirty one more line of the node.
+	 *
 	 * A walker that reads the lower count must then find the fill
 	 * (LLNM+del-count-then-slot).
 	 */

@@ -136,19 +136,15 @@ static int nodes_of(struct test_list *l)
  * Check @l's layout with llist_nulls_multi_validate(), and that it holds
  * exactly the entries whose bit is set in @want (MAX_ENTRIES bits), once
  * each, as its count, llist_nulls_multi_empty() and a locked walk see it.
- * The suite's nodes come zeroed from node_new(), so a slot of the first node
- * at or above its count was emptied by a removal, which must have cleared it.
  */
 static void check_list(struct test_list *l, const unsigned long *want)
 {
-	struct llist_nulls_multi_node *first;
 	unsigned int n = bitmap_weight(want, MAX_ENTRIES);
 	struct llist_nulls_multi_fault fault;
 	struct llist_nulls_multi_iter it;
 	struct kunit *test = l->test;
 	DECLARE_BITMAP(have, MAX_ENTRIES);
 	void *e;
-	u32 i;
 
 	KUNIT_ASSERT_TRUE_MSG(test,
 			      llist_nulls_multi_validate(&l->head, &l->params,
@@ -165,12 +161,6 @@ static void check_list(struct test_list *l, const unsigned long *want)
 		KUNIT_EXPECT_FALSE(test, test_and_set_bit(idx(e), have));
 	}
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(have, want, MAX_ENTRIES));
-
-	first = llist_nulls_multi_first_node(&l->head);
-	if (!first)
-		return;
-	for (i = first->count; i < l->params.cap; i++)
-		KUNIT_EXPECT_NULL(test, first->entries[i]);
 }
 
 /* A copy of everything a list is, to show that a failed call changed nothing. */
@@ -380,7 +370,8 @@ static void llnm_del_fills_hole_from_first_node(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, tail->entries[3], E(15));
 	KUNIT_EXPECT_EQ(test, tail->count, NODE_CAP);
 	KUNIT_EXPECT_EQ(test, first->count, 1);
-	KUNIT_EXPECT_NULL(test, first->entries[1]);
+	/* the vacated slot is left as it was: only the hole and count change */
+	KUNIT_EXPECT_PTR_EQ(test, first->entries[1], E(15));
 	/* removing the first node's own last entry moves nothing */
 	del(&a, E(14));
 	KUNIT_EXPECT_PTR_EQ(test, llist_nulls_multi_first_node(&a.head), tail);
@@ -937,9 +928,9 @@ static void llnm_lockless_visitor_can_end_the_walk(struct kunit *test)
 
 /*
  * Removals under a lockless walker: after its visit number remove_at, the
- * visitor removes entries first .. first + nr - 1, as a writer on another
- * CPU could between two of the walker's loads.  No other entry may be
- * missed.
+ * visitor removes entries first .. first + nr - 1, then adds entry refill
+ * if it is not -1, as a writer on another CPU could between two of the
+ * walker's loads.  No other entry may be missed.
  */
 struct removal_under_walker {
 	struct test_list a;
@@ -947,6 +938,7 @@ struct removal_under_walker {
 	unsigned int visits;		/* this walk's, so far */
 	unsigned int remove_at;		/* the visit the removals follow */
 	int first, nr;			/* the entries removed */
+	int refill;			/* the entry added after them, or -1 */
 };
 
 static int removal_visit(void *e, void *arg)
@@ -962,6 +954,8 @@ static int removal_visit(void *e, void *arg)
 		del(&c->a, E(i));
 		c->check.stable[i] = false;
 	}
+	if (c->refill >= 0)
+		add(&c->a, E(c->refill));
 	return 0;
 }
 
@@ -974,9 +968,12 @@ static struct removal_under_walker *removal_case_init(struct kunit *test)
 	return c;
 }
 
-/* One walk of a list of @n entries with those removals; false on a miss. */
+/*
+ * One walk of a list of @n entries with those removals and that add; false
+ * on a miss.
+ */
 static bool walk_removing(struct removal_under_walker *c, int n,
-			  unsigned int remove_at, int first, int nr)
+			  unsigned int remove_at, int first, int nr, int refill)
 {
 	fill(&c->a, 0, n);
 	mark_stable(&c->check, &c->a);
@@ -984,6 +981,7 @@ static bool walk_removing(struct removal_under_walker *c, int n,
 	c->remove_at = remove_at;
 	c->first = first;
 	c->nr = nr;
+	c->refill = refill;
 	return walk_must_see_stable(&c->check, &c->a, removal_visit);
 }
 
@@ -1000,7 +998,27 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(sizes); k++)
 		for (at = 0; at < sizes[k]; at++)
 			for (v = 0; v < sizes[k]; v++)
-				if (!walk_removing(c, sizes[k], at, v, 1))
+				if (!walk_removing(c, sizes[k], at, v, 1, -1))
+					return;
+}
+
+/*
+ * The same, each removal followed by an add, which stores a new entry into
+ * the slot the removal vacated; until then that slot still holds the entry
+ * that filled the hole.  A walker that reads the new entry there must still
+ * find the moved one, in the hole: a walk that read a node's slots upwards
+ * would have passed the hole already.
+ */
+static void llnm_lockless_hole_filled_then_slot_reused_hides_nothing(struct kunit *test)
+{
+	static const int sizes[] = { 2, NODE_CAP + 1, 2 * NODE_CAP + 1, 3 * NODE_CAP + 1 };
+	struct removal_under_walker *c = removal_case_init(test);
+	int k, at, v;
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++)
+		for (at = 0; at < sizes[k]; at++)
+			for (v = 0; v < sizes[k]; v++)
+				if (!walk_removing(c, sizes[k], at, v, 1, sizes[k]))
 					return;
 }
 
@@ -1016,7 +1034,7 @@ static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *
 
 	for (at = 0; at < n; at++)
 		for (r = 1; r <= 2 * NODE_CAP + 1; r++)
-			if (!walk_removing(c, n, at, 0, r))
+			if (!walk_removing(c, n, at, 0, r, -1))
 				return;
 }
 
@@ -1596,6 +1614,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_lockless_walk_of_quiet_list_is_one_pass),
 	KUNIT_CASE(llnm_lockless_visitor_can_end_the_walk),
 	KUNIT_CASE(llnm_lockless_hole_filling_never_hides_an_entry),
+	KUNIT_CASE(llnm_lockless_hole_filled_then_slot_reused_hides_nothing),
 	KUNIT_CASE(llnm_lockless_node_emptied_under_walker_hides_nothing),
 	KUNIT_CASE(llnm_lockless_walker_moved_to_another_list_rewalks),
 	KUNIT_CASE(llnm_lockless_node_freed_zeroed_reused_under_walker),

@@ -591,9 +591,10 @@ struct llist_nulls_multi_fault {
  * node behind it @p->cap; positions must go down by one from node to node, to
  * 0 at the last node, whose link must be @head's own nulls value; every slot
  * below a node's count must hold a valid entry (not NULL, bit 0 clear).
- * Slots at and above the count are not checked: a removal clears the slot
- * it empties, but an add fills only the slots it uses of a new node, which
- * may come from llist_nulls_multi_destroy() with its old entries.
+ * Slots at and above the count are not checked: a removal leaves the slot
+ * it vacates as it was, and an add fills only the slots it uses of a new
+ * node, which may come from llist_nulls_multi_destroy() with its old
+ * entries.
  *
  * A link is followed only to the next lower position, so the check ends on
  * any list, after at most (first position + 1) nodes.  Being inline, it
@@ -700,7 +701,8 @@ enum llist_nulls_multi_pass_end {
  * One lockless pass.  Returns how it ended; the visitor's non-zero value
  * goes to *ret.  Every load of something a writer may change is marked; the
  * count, each slot and each link are loaded with acquire so that a walker that
- * finds a lowered count or a cleared slot also finds the fill before it.
+ * finds a lowered count, or a value stored after a removal in the slot the
+ * removal vacated, also finds the fill before it.
  * Every store a walker can read with acquire is a release, so each acquire
  * here that reads a writer's store is ordered after all that writer did
  * before it.  Each pairing has a herd7 litmus test in
@@ -760,8 +762,10 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 		}
 		for (i = (int)min(count, cap) - 1; i >= 0; i--) {
 			/*
-			 * Pairs with the fill and the clear in _del()
-			 * (LLNM+del-fill-then-clear, LLNM+reuse-slot).
+			 * Pairs with the fill in _del() and the later stores
+			 * to the slot it vacated (LLNM+del-last-slot-kept,
+			 * LLNM+reuse-slot).  The library never stores
+			 * NULL; a node may come zeroed from its cache.
 			 */
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)

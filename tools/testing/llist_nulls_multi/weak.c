@@ -589,10 +589,10 @@ static void scenario_reuse_other_list(struct scenario *sc)
 }
 
 /*
- * The second: a slot that is cleared, refilled by an add, then filled as a
+ * The second: a slot that is vacated, refilled by an add, then filled as a
  * hole by a later del(), after an earlier hole elsewhere was filled.  With
  * capacity 3, A is N1(pos 1: [E3, E4]) -> N0(pos 0: [E0, E1, E2]).  del(E0)
- * fills N0's slot 0 with E4 and clears N1's slot 1; add(E5) refills that
+ * fills N0's slot 0 with E4 and vacates N1's slot 1; add(E5) refills that
  * slot and add(E6) the next; del(E5) fills N1's slot 1 with E6.  A walker
  * that reads E6 there must still find E4 in N0's slot 0.
  */

@@ -27,7 +27,7 @@
  *  LOW_SLOT_UP		 mutant: read a node from slot 0 up
  *  ONE_NODE_BACK_TO_INLINE mutant: a one-node list dropping to one entry
  *			 moves it back into the head word
- *  CLEAR_WITHOUT_FILL	 mutant: removal clears the last slot without filling
+ *  DEL_NO_FILL		 mutant: removal lowers the count without filling
  *			 the hole
  *  WITNESS_MOVED_B, WITNESS_ZEROED, WITNESS_PINGPONG, WITNESS_FILL,
  *  WITNESS_REUSED	 reachability probes on the correct model: each asserts
@@ -151,8 +151,7 @@ bool w_seen;		/* the probed event hit w_node during this pass */
  * invisible to any reader, so it is folded into the next store's step:
  * each step below zeroes the first non-zero field, and the loop ends when
  * the node is all zero.  (In the correct protocol a freed node already has
- * count 0; one freed by a removal also has NULL slots, while one freed by
- * destroy keeps its entries until this zeroing.)
+ * count 0, and keeps its entries until this zeroing.)
  */
 inline alloc_node()
 {
@@ -276,7 +275,7 @@ inline op_del(L, e)
 	:: else ->
 		if
 		:: nd != f || i != last ->
-#ifndef CLEAR_WITHOUT_FILL
+#ifndef DEL_NO_FILL
 			/* fill the hole: entries[i] = first->entries[last] */
 			d_step {
 #ifdef WITNESS_FILL
@@ -294,12 +293,10 @@ inline op_del(L, e)
 #endif
 		:: else
 		fi;
-		/* smp_store_release(&first->entries[last], NULL) */
-		d_step {
-			SLOT(f, last) = 0;
-			printf("MSC: W%d clear node %d slot %d\n", _pid, f, last)
-		};
-		/* WRITE_ONCE(first->count, last) */
+		/*
+		 * smp_store_release(&first->count, last); the vacated slot
+		 * keeps the entry the fill moved
+		 */
 		nd_count[f] = last;
 		if
 #ifdef ONE_NODE_BACK_TO_INLINE
@@ -365,7 +362,7 @@ inline op_destroy(L)
 
 /*
  * Under the lock, after each operation: list L is well formed and holds
- * exactly in_list[L].  (Catches a wrong writer model, and CLEAR_WITHOUT_FILL.)
+ * exactly in_list[L].  (Catches a wrong writer model, and DEL_NO_FILL.)
  */
 inline check_list(L)
 {
