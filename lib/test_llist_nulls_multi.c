@@ -987,9 +987,10 @@ static bool walk_removing(struct removal_under_walker *c, int n,
 
 /*
  * Fill-the-hole: at every point of the walk (after each visit), remove each
- * possible victim.  The hole is filled from the first node's last slot.
+ * possible victim, and if @refill add a new entry after it.  The hole is
+ * filled from the first node's last slot.
  */
-static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
+static void remove_each_at_each_visit(struct kunit *test, bool refill)
 {
 	static const int sizes[] = { 2, NODE_CAP + 1, 2 * NODE_CAP + 1, 3 * NODE_CAP + 1 };
 	struct removal_under_walker *c = removal_case_init(test);
@@ -998,8 +999,14 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(sizes); k++)
 		for (at = 0; at < sizes[k]; at++)
 			for (v = 0; v < sizes[k]; v++)
-				if (!walk_removing(c, sizes[k], at, v, 1, -1))
+				if (!walk_removing(c, sizes[k], at, v, 1,
+						   refill ? sizes[k] : -1))
 					return;
+}
+
+static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
+{
+	remove_each_at_each_visit(test, false);
 }
 
 /*
@@ -1011,15 +1018,7 @@ static void llnm_lockless_hole_filling_never_hides_an_entry(struct kunit *test)
  */
 static void llnm_lockless_hole_filled_then_slot_reused_hides_nothing(struct kunit *test)
 {
-	static const int sizes[] = { 2, NODE_CAP + 1, 2 * NODE_CAP + 1, 3 * NODE_CAP + 1 };
-	struct removal_under_walker *c = removal_case_init(test);
-	int k, at, v;
-
-	for (k = 0; k < ARRAY_SIZE(sizes); k++)
-		for (at = 0; at < sizes[k]; at++)
-			for (v = 0; v < sizes[k]; v++)
-				if (!walk_removing(c, sizes[k], at, v, 1, sizes[k]))
-					return;
+	remove_each_at_each_visit(test, true);
 }
 
 /*
