@@ -8,7 +8,7 @@
 # its runs (of each run's median over its rounds), the ratio B/A of those,
 # and the ratios' spread over the ABBA pairs.  It asserts nothing.
 #   harness/bench-ab.sh [-n PAIRS] [-r ROUNDS] [-t MS] MUTANT
-#                       (defaults: 2 pairs, i.e. ABBA ABBA halves: A B B A)
+#                       (defaults: 2 pairs, run A B B A; 3 rounds of 200 ms)
 # Logs: build/userspace/ab/{a,b}-RUN.csv, build/userspace/ab/table.txt.
 . "$(dirname "$0")/common.sh"
 
@@ -25,8 +25,7 @@ shift $((OPTIND - 1))
 [ $# -eq 1 ] && [ -f "$1" ] || die "usage: harness/bench-ab.sh [-n PAIRS] [-r ROUNDS] [-t MS] MUTANT"
 mutant=$(realpath "$1")
 
-apt_need python3
-build_userspace bench
+userspace_deps
 AB=$BUILD/userspace/ab
 rm -rf "$AB"
 build_library_copy "$AB/a" "$mutant" bench || die "arm A: $(basename "$mutant") did not apply or build"

@@ -70,14 +70,20 @@ kernel_reports() {
 # The packages any kernel build here needs (rsync: headers_install).
 BUILD_DEPS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git xz-utils rsync)
 
+# userspace_deps: what any build of the userspace harness needs: the
+# compilers and liburcu, and the base tree's tools/include.
+userspace_deps() {
+	apt_need gcc make libc6-dev liburcu-dev python3
+	[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
+}
+
 # build_userspace TARGET...: build the userspace harness's programs
 # (tools/testing/llist_nulls_multi) in build/userspace/llist_nulls_multi,
 # which USERSPACE names; its build uses the base tree's tools/include.
 USERSPACE_SRC=$TOP/tools/testing/llist_nulls_multi
 USERSPACE=$BUILD/userspace/llist_nulls_multi
 build_userspace() {
-	apt_need gcc make libc6-dev liburcu-dev
-	[ -f "$SRC/Makefile" ] || bash "$HARNESS/prepare.sh"
+	userspace_deps
 	mkdir -p "$USERSPACE"
 	log "building $* in build/userspace/llist_nulls_multi"
 	make -s -C "$USERSPACE_SRC" O="$USERSPACE" -j"$JOBS" "$@"
@@ -86,6 +92,7 @@ build_userspace() {
 # build_library_copy DIR MUTANT|- TARGET: build the userspace program
 # TARGET from a copy of the library (include/, lib/) in DIR/src, with
 # MUTANT applied unless it is "-", into DIR/obj; the tree is never changed.
+# Call userspace_deps (or build_userspace) first.
 build_library_copy() {
 	local dir=$1 mutant=$2 target=$3
 	rm -rf "$dir"

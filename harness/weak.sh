@@ -11,7 +11,6 @@
 
 n=${1:-300}
 seed=${2:-1}
-apt_need python3
 build_userspace weak
 LOGS=$BUILD/userspace
 rc=0

@@ -48,34 +48,55 @@ unsigned long shim_warnings;
 #define NODE_BYTES	128
 #define MAX_N		(3 * 14 + 3)	/* entries a list holds at most here */
 #define NR_NODES	64
-#define MAX_LINES	32		/* lines one operation may touch */
+#define MAX_LINES	(2 * NR_NODES + 2)	/* every node's lines and two heads */
 
-/* --- the stores an operation makes ---------------------------------------- */
+/* --- sets of lines ------------------------------------------------------- */
 
-static struct {
-	uintptr_t line;
-	bool changed;		/* some store to it wrote a new value */
-} written[MAX_LINES];
-static unsigned int nr_written, nr_stores;
-static bool recording;
+struct line_set {
+	uintptr_t line[MAX_LINES];
+	bool changed[MAX_LINES];	/* some store to it wrote a new value */
+	unsigned int nr;
+};
 
-static void note_line(uintptr_t line, bool changed)
+static uintptr_t line_of(uintptr_t a)
+{
+	return a & ~(uintptr_t)(LINE - 1);
+}
+
+/* The index of @line in @set, added if it is not there. */
+static unsigned int line_add(struct line_set *set, uintptr_t line)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_written; i++)
-		if (written[i].line == line)
-			break;
-	if (i == nr_written) {
-		if (nr_written == MAX_LINES) {
-			fprintf(stderr, "footprint: an operation wrote over %d lines\n",
-				MAX_LINES);
-			exit(2);
-		}
-		written[nr_written++] = (typeof(written[0])){ line, false };
+	for (i = 0; i < set->nr; i++)
+		if (set->line[i] == line)
+			return i;
+	if (set->nr == MAX_LINES) {
+		fprintf(stderr, "footprint: over %d lines in one set\n", MAX_LINES);
+		exit(2);
 	}
-	written[i].changed |= changed;
+	set->line[i] = line;
+	set->changed[i] = false;
+	set->nr++;
+	return i;
 }
+
+static bool line_in(const struct line_set *set, uintptr_t line)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->nr; i++)
+		if (set->line[i] == line)
+			return true;
+	return false;
+}
+
+/* --- the stores an operation makes ---------------------------------------- */
+
+static struct line_set written;	/* by the operation being recorded */
+static struct line_set walked;	/* by a walker, taken before it */
+static unsigned int nr_stores;
+static bool recording;
 
 void wm_store(void *addr, const void *buf, unsigned int size, enum wm_kind kind)
 {
@@ -84,9 +105,8 @@ void wm_store(void *addr, const void *buf, unsigned int size, enum wm_kind kind)
 
 	if (recording) {
 		nr_stores++;
-		note_line(a & ~(uintptr_t)(LINE - 1), changed);
-		if ((a + size - 1) / LINE != a / LINE)
-			note_line((a + size - 1) & ~(uintptr_t)(LINE - 1), changed);
+		written.changed[line_add(&written, line_of(a))] |= changed;
+		written.changed[line_add(&written, line_of(a + size - 1))] |= changed;
 	}
 	memcpy(addr, buf, size);
 }
@@ -96,33 +116,12 @@ void wm_load(const void *addr, void *buf, unsigned int size, enum wm_kind kind)
 	memcpy(buf, addr, size);
 }
 
-/* The lines a walker reads, taken before an operation. */
-static uintptr_t read_lines[2 * NR_NODES * 2 + 4];
-static unsigned int nr_read;
-
 static void add_read(const void *p, size_t size)
 {
-	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1);
-	uintptr_t end = (uintptr_t)p + size;
-	unsigned int i;
+	uintptr_t a;
 
-	for (; a < end; a += LINE) {
-		for (i = 0; i < nr_read; i++)
-			if (read_lines[i] == a)
-				break;
-		if (i == nr_read)
-			read_lines[nr_read++] = a;
-	}
-}
-
-static bool is_read(uintptr_t line)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_read; i++)
-		if (read_lines[i] == line)
-			return true;
-	return false;
+	for (a = line_of((uintptr_t)p); a < (uintptr_t)p + size; a += LINE)
+		line_add(&walked, a);
 }
 
 /* --- nodes: 128-byte objects, freed ones reused first --------------------- */
@@ -173,28 +172,28 @@ static void account(struct kind *k, const char *what)
 	unsigned int i, walker = 0, silent = 0;
 
 	recording = false;
-	for (i = 0; i < nr_written; i++) {
-		walker += is_read(written[i].line);
-		silent += !written[i].changed;
+	for (i = 0; i < written.nr; i++) {
+		walker += line_in(&walked, written.line[i]);
+		silent += !written.changed[i];
 	}
-	if (!k->n || nr_written < k->min_lines)
-		k->min_lines = nr_written;
-	if (nr_written > k->most_lines)
-		k->most_lines = nr_written;
+	if (!k->n || written.nr < k->min_lines)
+		k->min_lines = written.nr;
+	if (written.nr > k->most_lines)
+		k->most_lines = written.nr;
 	if (walker > k->most_walker)
 		k->most_walker = walker;
 	k->n++;
-	k->lines += nr_written;
+	k->lines += written.nr;
 	k->walker += walker;
 	k->stores += nr_stores;
 	k->silent += silent;
 	if (verbose)
 		printf("  %-44s %s: %u lines (%u a walker reads), %u stores\n",
-		       k->name, what, nr_written, walker, nr_stores);
-	if (k->max_lines >= 0 && nr_written > (unsigned int)k->max_lines) {
+		       k->name, what, written.nr, walker, nr_stores);
+	if (k->max_lines >= 0 && written.nr > (unsigned int)k->max_lines) {
 		if (failures++ < 10)
 			printf("FAIL: %s: %s wrote %u lines, at most %d expected\n",
-			       k->name, what, nr_written, k->max_lines);
+			       k->name, what, written.nr, k->max_lines);
 	}
 	if (k->max_lines >= 0 && silent) {
 		if (failures++ < 10)
@@ -205,7 +204,7 @@ static void account(struct kind *k, const char *what)
 
 static void start(void)
 {
-	nr_written = 0;
+	written.nr = 0;
 	nr_stores = 0;
 	recording = true;
 }
@@ -299,7 +298,7 @@ static void build(unsigned int n, unsigned int m)
 		add(&lists[0].head, E(i));
 	for (i = 0; i < m; i++)
 		add(&lists[1].head, E(MAX_N + i));
-	nr_read = 0;
+	walked.nr = 0;
 }
 
 static unsigned int del_kind(unsigned int n, unsigned int k)
@@ -404,7 +403,7 @@ static void one_build(unsigned int n, unsigned int m)
 		one_add(&one_lists[0].head, E(i), pool_alloc());
 	for (i = 0; i < m; i++)
 		one_add(&one_lists[1].head, E(MAX_N + i), pool_alloc());
-	nr_read = 0;
+	walked.nr = 0;
 }
 
 static void one_del_free(struct one_head *head, void *e)
