@@ -17,6 +17,7 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/container_of.h>
+#include <linux/err.h>
 #include <linux/llist_nulls_multi.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -101,12 +102,31 @@ static int add(struct test_list *l, void *e)
 	return ret;
 }
 
+/* What *freed holds before a removal: no removal leaves it so. */
+#define FREED_UNSET	((struct llist_nulls_multi_node *)ERR_PTR(-ESRCH))
+
+/*
+ * llist_nulls_multi_del() of @e, *@freed preset to FREED_UNSET: a removal
+ * that leaves it unwritten fails the case here, at once, rather than have
+ * the caller free whatever it held.  Returns the removal's value.
+ */
+static int del_node(struct test_list *l, void *e,
+		    struct llist_nulls_multi_node **freed)
+{
+	int ret;
+
+	*freed = FREED_UNSET;
+	ret = llist_nulls_multi_del(&l->head, e, &l->params, freed);
+	KUNIT_ASSERT_PTR_NE_MSG(l->test, *freed, FREED_UNSET,
+				"llist_nulls_multi_del() left *freed unwritten");
+	return ret;
+}
+
 static void del(struct test_list *l, void *e)
 {
 	struct llist_nulls_multi_node *freed;
 
-	KUNIT_ASSERT_EQ(l->test,
-			llist_nulls_multi_del(&l->head, e, &l->params, &freed), 0);
+	KUNIT_ASSERT_EQ(l->test, del_node(l, e, &freed), 0);
 	if (freed)
 		node_free(freed, NULL);
 }
@@ -319,7 +339,7 @@ static void llnm_grow_and_shrink_checks_every_step(struct kunit *test)
 		int victim = (i * 101) % 300;
 
 		nodes = nodes_of(&a);
-		ret = llist_nulls_multi_del(&a.head, E(victim), &a.params, &freed);
+		ret = del_node(&a, E(victim), &freed);
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		__clear_bit(victim, want);
 		n--;
@@ -665,8 +685,7 @@ static void llnm_take_first_until_empty_moves_nothing(struct kunit *test)
 	while ((e = llist_nulls_multi_first(&a.head))) {
 		/* the first entry is always the newest one left */
 		KUNIT_EXPECT_EQ(test, idx(e), n - 1);
-		KUNIT_ASSERT_EQ(test, llist_nulls_multi_del(&a.head, e, &a.params,
-							    &freed), 0);
+		KUNIT_ASSERT_EQ(test, del_node(&a, e, &freed), 0);
 		__clear_bit(idx(e), want);
 		n--;
 		if (freed) {
