@@ -6,7 +6,10 @@
 # Sometimes or Always.  Each test that must answer Never is also decided
 # with every smp_store_release() of its writer turned into WRITE_ONCE(),
 # and must then answer Sometimes: its exists clause can be met, so the test
-# could fail.  herd7 comes from PATH, else it is built once from
+# could fail.  A test whose answer its releases do not decide (a grace
+# period does) names instead, in a "Weakened: OTHER.litmus" line, a twin in
+# its directory without what it relies on, which must answer Sometimes.
+# herd7 comes from PATH, else it is built once from
 # the herdtools7 source in ../shared/tools (HERDTOOLS_TARBALL overrides)
 # into build/herdtools7.  Fails on any unexpected verdict.
 #   harness/litmus.sh [TEST.litmus...]
@@ -36,7 +39,7 @@ else
 	HERD=("$exe" -I "$dir/herdtools7-7.57/herd/libdir")
 fi
 
-if [ $# -gt 0 ]; then tests=("$@"); else tests=("$LITMUS"/*.litmus); fi
+if [ $# -gt 0 ]; then mapfile -t tests < <(realpath -- "$@"); else tests=("$LITMUS"/*.litmus); fi
 [ -e "${tests[0]}" ] || die "no litmus tests in $LITMUS"
 pass=0
 fail=0
@@ -67,6 +70,12 @@ for t in "${tests[@]}"; do
 	[ -n "$want" ] || die "$name: no 'Result:' line"
 	decide "$name" "$t" "$want"
 	[ "$want" = Never ] || continue
+	twin=$(sed -n 's/^ *\*\? *Weakened: *\([^ ]*\).*/\1/p' "$t" | head -n 1)
+	if [ -n "$twin" ]; then
+		[ -f "$(dirname "$t")/$twin" ] || die "$name: no weakened twin $twin"
+		decide "$name (weakened: $(basename "$twin" .litmus))" "$(dirname "$t")/$twin" Sometimes
+		continue
+	fi
 	# the same with the writer's releases weakened: must be reachable
 	sed -E 's/smp_store_release\(([a-z0-9_]+), ([^)]*)\)/WRITE_ONCE(*\1, \2)/' "$t" \
 		>"$weak/$name.litmus"

@@ -293,6 +293,17 @@ found:
 	 * release, which is ordered after the fill (LLNM+del-last-slot-kept).
 	 * A store of NULL would only dirty one more line of the node.
 	 *
+	 * The entry the slot keeps (this one, or the one moved, when it is
+	 * removed later) may be read there after its removal, but not after
+	 * its object is freed: the caller frees it only after a grace period
+	 * that follows its removal, and a walker finds it in the slot only
+	 * if it loaded, earlier in the same RCU read-side critical section,
+	 * a count from before the store below, so overwritten before that
+	 * grace period begins.  The walker's critical section therefore ends
+	 * before the grace period does (LLNM+del-slot-kept-gp; its twin
+	 * without the count load, LLNM+del-slot-kept-gp-nocount, can see
+	 * the object freed).
+	 *
 	 * A walker that reads the lower count must then find the fill
 	 * (LLNM+del-count-then-slot).
 	 */

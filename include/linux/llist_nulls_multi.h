@@ -766,6 +766,15 @@ __llist_nulls_multi_pass(const struct llist_nulls_multi_head *head,
 			 * to the slot it vacated (LLNM+del-last-slot-kept,
 			 * LLNM+reuse-slot).  The library never stores
 			 * NULL; a node may come zeroed from its cache.
+			 *
+			 * An entry read from a slot a removal vacated may
+			 * have been removed since, but its object is not yet
+			 * freed: the count loaded above, in this RCU read-side
+			 * critical section, is from before the removal that
+			 * vacated the slot, which came no later than the
+			 * entry's own, so it was overwritten before the grace
+			 * period after which the caller frees the object
+			 * (LLNM+del-slot-kept-gp).
 			 */
 			entry = smp_load_acquire(&node->entries[i]);
 			if (!entry)

@@ -28,6 +28,7 @@
 #define FAULT_REUSE	0x8	/* free the walk's node, reuse it; zap the entry's page */
 #define FAULT_DROP	0x10	/* zap the SPTE between its check and its clear */
 #define FAULT_OTHER_VM	0x20	/* another VM's SPTE of the same gfn first */
+#define FAULT_SPTE_SET	0x40	/* a marked vCPU waits between a new SPTE and its rmap */
 
 static inline bool fail_lockless_age_present(void)
 {
