@@ -18,6 +18,8 @@
 #   build-kvm.sh converted lockstat   the series with LOCK_STAT, in
 #                     build/kvm-lockstat: /proc/lock_stat counts kvm->mmu_lock
 #                     (harness/kvm-bench.sh's lock table)
+# KVM_ONLY=1, after an edit of KVM alone (arch/x86/kvm/, virt/kvm/), on a
+# tree built before: rebuilds the modules only.
 . "$(dirname "$0")/common.sh"
 
 which=${1:?usage: build-kvm.sh stock|converted [kasan|kcsan|lockstat]}

@@ -4,6 +4,7 @@
 # UML, and require a case to fail or crash; then put the library back and
 # rebuild it.  A mutant that corrupts a list can hang a locked walk: a run
 # times out at 30 s, ten times a good one.  Fails if a mutant survives.
+# The gate's "mutants" step.
 #   check-kunit-mutants.sh [NAME...]
 # Logs: build/kunit-mutants/NAME.log.
 . "$(dirname "$0")/common.sh"

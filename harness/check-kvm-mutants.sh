@@ -11,6 +11,13 @@
 # yet) or an equivalent mutant: it is listed as SURVIVING with its reason
 # and not booted.  --all boots those too: one a test now kills reads
 # "killed" (then drop its mark).
+#
+# A mutant is killed only by its test failing (or timing out) or by a
+# kernel report in the boot's log; a boot where the test was skipped or
+# missing, or KVM did not load, reads NOT JUDGED and fails the run.  KVM is
+# built as modules, so a mutant of arch/x86/kvm/ or virt/kvm/ rebuilds KVM's
+# modules alone (KVM_ONLY=1 build-kvm.sh converted), and the boot loads them
+# with the kernel's kvm.* and kvm_amd.* parameters.
 #   check-kvm-mutants.sh [--all] [NAME...]
 . "$(dirname "$0")/common.sh"
 

@@ -77,6 +77,7 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       samples/llist_nulls_multi/llist_nulls_multi_revmap.c
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
+      tools/testing/selftests/kvm/x86_64/shadow_age_repoint_test.c
       tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
       tools/testing/selftests/kvm/x86_64/khugepaged_young_test.c
       tools/testing/selftests/kvm/x86_64/reclaim_young_test.c
@@ -258,6 +259,8 @@ if [ $failed -eq 0 ]; then
 	step checkpatch-series checkpatch_series
 	step kernel-doc kernel_doc
 	step kvm-build kvm_build
+	step -s '^  kvm_rmap_age_gfn_range_lockless|^  calls|walk hook' \
+		walk-hook-cost bash "$HARNESS/walk-hook-cost.sh"
 	step -s '^\[[0-9]+\]|patches build|FAILED' \
 		series-bisect-build bash "$HARNESS/build-each-patch.sh"
 	step -s 'warning|stock|converted|sizes' sparse-w1-mmu bash "$HARNESS/compare-mmu.sh"

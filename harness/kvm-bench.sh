@@ -2,15 +2,17 @@
 # make kvm-bench: A/B of KVM, in one run; it prints numbers (each run,
 # medians, spread, ratios) and fails only if a run fails.
 #   harness/kvm-bench.sh [rounds] [aging_rounds] [mmus]
-# 1. The long-rmap workload, stock against converted, ROUNDS boots each
-#    (default 2; 0 skips it) of shadow_rmap_test AB_REPS times (default 5): the rmap
+# 1. The long-rmap workload, stock against converted, ROUNDS boots each,
+#    booted alternately (default 2; 0 skips it) of shadow_rmap_test AB_REPS times (default 5): the rmap
 #    walk rounds (dirty logging on and off with the vCPU stopped: two walks
 #    of the 960- and 64-SPTE rmaps and a memslot update, no VM exit) and the
 #    write-protect rounds (a guest write through one SPTE, its exits, and
 #    KVM_GET_DIRTY_LOG write-protecting the page through its rmap).
 # 2. Aging A/B under contention: aging_contention_test (each boot runs its
 #    arms, kvm.lockless_aging=0 and =1, in ABBA rounds from the same state in
-#    one VM), under QEMU -accel tcg,thread=multi, with shadow paging and with
+#    one VM; every page written and the vCPUs stopped before each round;
+#    each clear_young call timed: p50, p99, max), under QEMU -accel
+#    tcg,thread=multi, with shadow paging and with
 #    the TDP MMU, AGING_ROUNDS boots each (default 2): the @contend set (no
 #    load; a dirty-log writer; THP with the writer and the vCPU writing) at
 #    -smp 2, the @overcommit set (eight vCPUs writing, the writer) at -smp 4

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Write the series as git format-patch mails with a cover letter.
+# make series: write the series (build/linux, base..series) as git
+# format-patch mails with a cover letter, into build/series/; the cover
+# letter's text is harness/cover-letter.txt (cover-letter.py puts it in).
 . "$(dirname "$0")/common.sh"
 
 out=$BUILD/series

@@ -10,6 +10,7 @@
 # (-accel tcg,thread=multi) running the @sanitize tests of tests.list, the
 # aging test with races injected among them (kvm-kasan, kvm-kcsan).
 #   harness/torture.sh [kcsan|kasan|i386|kvm-kasan|kvm-kcsan|all] [torture_ms] [cpus]
+#                      (defaults: all, 20000 ms, 2 CPUs)
 # Fails on a failed case or on any line kernel_reports() shows
 # (common.sh): only the torture suite runs, so no warning is expected.
 # Logs: build/kunit-torture-{kcsan,kasan}.log, build/kunit-i386.log.

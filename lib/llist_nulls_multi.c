@@ -14,45 +14,33 @@
 
 #ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 #include <linux/mm.h>
-/* For the cache's flags, in debug builds only, as lib/slub_kunit.c does. */
-#include "../mm/slab.h"
+#include <linux/slab.h>
 
-static struct kmem_cache *node_cache_of(const void *node)
+/* Whether @node is slab memory, not the page allocator's, static or stack. */
+static bool node_in_slab(const struct llist_nulls_multi_node *node)
 {
-	struct slab *slab = NULL;
-
-	if (virt_addr_valid(node))
-		slab = virt_to_slab(node);
-	return slab ? slab->slab_cache : NULL;
+	return virt_addr_valid(node) && folio_test_slab(virt_to_folio(node));
 }
 
 /*
- * The entries a node of @cache holds: as many as fit in the object, or
- * before the free pointer if SLUB keeps it inside a type-stable object.
- */
-static unsigned int cache_capacity(const struct kmem_cache *cache)
-{
-	unsigned int size = cache->object_size;
-
-	if ((cache->flags & SLAB_TYPESAFE_BY_RCU) && cache->offset < size)
-		size = cache->offset;
-	return (size - offsetof(struct llist_nulls_multi_node, entries)) /
-	       sizeof(void *);
-}
-
-/*
- * Whether @node is of @p's type, if @p names a cache: from that cache,
- * whose nodes hold exactly @p->cap entries.
+ * Whether @node may be of @p's type, if @p names a cache: slab memory, and
+ * the cache's objects hold @p->cap entries but not @p->cap + 2 (one slot
+ * may hold SLUB's free pointer, in a type-stable cache created with
+ * freeptr_offset).  Only what slab exports is used, so which cache a node
+ * came from, and whether that cache is SLAB_TYPESAFE_BY_RCU, are not
+ * checked: see the guide ("Checking node types") for what catches those.
  */
 static bool node_of_type(const struct llist_nulls_multi_params *p,
 			 const struct llist_nulls_multi_node *node)
 {
-	struct kmem_cache *cache;
+	unsigned int size;
 
 	if (!p->node_cache)
 		return true;
-	cache = node_cache_of(node);
-	return cache == *p->node_cache && cache_capacity(cache) == p->cap;
+	size = kmem_cache_size(*p->node_cache);
+	return node_in_slab(node) &&
+	       LLIST_NULLS_MULTI_NODE_SIZE(p->cap) <= size &&
+	       LLIST_NULLS_MULTI_NODE_SIZE(p->cap + 2) > size;
 }
 
 /**
@@ -84,20 +72,19 @@ EXPORT_SYMBOL_GPL(__llist_nulls_multi_node_typed);
  * @p: the list's node type
  * @node: the node
  *
- * Debug builds only.  Warns once if @node is not in a SLAB_TYPESAFE_BY_RCU
- * cache, the only memory a lockless walker may stand on, or not in the
- * cache @p names.
+ * Debug builds only.  Warns once if @node is not slab memory (a lockless
+ * walker may stand only on a SLAB_TYPESAFE_BY_RCU cache's objects, and slab
+ * does not export which cache an object is from), or not of @p's type as
+ * __llist_nulls_multi_node_typed() checks it.
  *
- * Return: true if @node is in such a cache.
+ * Return: true if @node passes both checks.
  */
 bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 				 const struct llist_nulls_multi_params *p,
 				 const struct llist_nulls_multi_node *node)
 {
-	struct kmem_cache *cache = node_cache_of(node);
-
-	if (!cache || !(cache->flags & SLAB_TYPESAFE_BY_RCU)) {
-		WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not in a SLAB_TYPESAFE_BY_RCU cache\n",
+	if (!node_in_slab(node)) {
+		WARN_ONCE(1, "llist_nulls_multi: lockless walk of %p entered node %p, which is not slab memory\n",
 			  head, node);
 		return false;
 	}
@@ -325,17 +312,21 @@ found:
 }
 EXPORT_SYMBOL_GPL(llist_nulls_multi_del);
 
-#if IS_ENABLED(CONFIG_LLIST_NULLS_MULTI_KUNIT_TEST)
+#ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 /**
  * llist_nulls_multi_walk_event - a point in a lockless walk where tests act
  * @head: the list being walked
  * @node: the node about to be entered
  *
  * Called after a pass has loaded the link to @node and before it reads
- * anything in @node, only in kernels that build the KUnit suite.  The suite
- * redirects it with kunit_activate_static_stub() to play the writer on
- * another CPU at exactly this point.  Exported without a namespace, so that
- * modules using the inline walk link in such kernels.
+ * anything in @node, only in debug builds (CONFIG_DEBUG_LLIST_NULLS_MULTI),
+ * whose walks already call out of line for every node they enter, to check
+ * it.  Other kernels, those that build the KUnit suite as a module among
+ * them, have no call here: their walks cost what they cost without the
+ * suite.  The suite redirects it with kunit_activate_static_stub() to play
+ * the writer on another CPU at exactly this point, and skips the cases that
+ * need it in other builds.  Exported without a namespace, so that modules
+ * using the inline walk link in debug builds.
  */
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node)

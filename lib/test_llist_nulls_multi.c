@@ -1060,8 +1060,18 @@ static void llnm_lockless_node_emptied_under_walker_hides_nothing(struct kunit *
  * The cases below act from a static stub of llist_nulls_multi_walk_event(),
  * called after the walker loaded a link to @node and before it reads @node.
  * Each stub finds its case's arguments from @head, the list being walked,
- * which is their member a.
+ * which is their member a.  Only debug builds have the hook: elsewhere the
+ * cases are skipped.
  */
+static void activate_walk_event(struct kunit *test,
+				void (*stub)(const struct llist_nulls_multi_head *,
+					     struct llist_nulls_multi_node *))
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_LLIST_NULLS_MULTI))
+		kunit_skip(test, "the walk's test hook needs CONFIG_DEBUG_LLIST_NULLS_MULTI");
+	/* @stub's type is the hook's: what kunit_activate_static_stub() checks */
+	__kunit_activate_static_stub(test, llist_nulls_multi_walk_event, stub);
+}
 
 /*
  * Moved walker: the node the walker is about to enter is emptied out of list
@@ -1115,8 +1125,7 @@ static void llnm_lockless_walker_moved_to_another_list_rewalks(struct kunit *tes
 	test_list_init(&c->a, test, NODE_CAP);
 	test_list_init(&c->b, test, NODE_CAP);
 	walk_check_init(&c->check, test);
-	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
-				   moved_walker_event);
+	activate_walk_event(test, moved_walker_event);
 	fill(&c->a, 0, 29);
 	fill(&c->b, B_BASE, 14);
 	mark_stable(&c->check, &c->a);
@@ -1221,8 +1230,7 @@ static void llnm_lockless_node_freed_zeroed_reused_under_walker(struct kunit *te
 	test_list_init(&c->a, test, NODE_CAP);
 	test_list_init(&c->b, test, NODE_CAP);
 	walk_check_init(&c->check, test);
-	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
-				   node_reused_event);
+	activate_walk_event(test, node_reused_event);
 	for (k = 0; k < ARRAY_SIZE(cases); k++) {
 		fill(&c->a, 0, 42);
 		fill(&c->b, B_BASE, 14);
@@ -1290,8 +1298,7 @@ static void llnm_lockless_walker_in_destroyed_list_finds_nothing(struct kunit *t
 
 	test_list_init(&c->a, test, NODE_CAP);
 	walk_check_init(&c->check, test);
-	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
-				   destroyed_walker_event);
+	activate_walk_event(test, destroyed_walker_event);
 	fill(&c->a, 0, 42);
 	KUNIT_EXPECT_EQ(test, walk(&c->check, &c->a, visit_count, &st, 0,
 				   false), 0);
@@ -1379,8 +1386,7 @@ static void llnm_lockless_pingpong_ends_within_bound_then_falls_back(struct kuni
 
 	test_list_init(&c->a, test, NODE_CAP);
 	walk_check_init(&c->check, test);
-	kunit_activate_static_stub(test, llist_nulls_multi_walk_event,
-				   pingpong_event);
+	activate_walk_event(test, pingpong_event);
 	for (k = 0; k < ARRAY_SIZE(passes); k++) {
 		pingpong_fill(c);
 		mark_stable(&c->check, &c->a);
@@ -1453,12 +1459,11 @@ static void llnm_lockless_entries_added_during_walk_lose_nothing(struct kunit *t
 	}
 }
 
-/* Debug builds refuse to walk nodes outside a SLAB_TYPESAFE_BY_RCU cache. */
 /*
  * Another node type's params: an add or a removal that meets a node over
  * their capacity refuses; in debug builds a lockless walk falls back on it,
- * or on a node of another cache, and an add or a removal refuses a node of
- * another cache or capacity.
+ * or where the params' capacity does not fit their cache, and an add or a
+ * removal refuses such params, or a node that is not slab memory.
  */
 static void llnm_params_of_another_type_are_refused(struct kunit *test)
 {
@@ -1476,10 +1481,8 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 		.visit = visit_count,
 		.fallback = fallback_locked,
 	};
-	struct llist_nulls_multi_params other_type = { .cap = NODE_CAP };
 	struct llist_nulls_multi_node *node, *freed;
 	struct llist_nulls_multi_stats st;
-	struct kmem_cache *other;
 	struct walk_check *wc;
 	struct test_list a;
 	struct snap *before;
@@ -1509,32 +1512,23 @@ static void llnm_params_of_another_type_are_refused(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
 	KUNIT_EXPECT_EQ(test, st.passes, 1);
 
-	other = kmem_cache_create("llnm_test_other",
-				  LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP), 0,
-				  SLAB_TYPESAFE_BY_RCU, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, other);
-	other_type.node_cache = &other;
-	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head,
-							      &other_type, &w,
-							      wc, &st), 0);
-	KUNIT_EXPECT_TRUE(test, st.fell_back);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_walk_lockless(&a.head, &smaller,
 							      &w, wc, &st), 0);
 	KUNIT_EXPECT_TRUE(test, st.fell_back);
-	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 3);
+	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 2);
 	for (i = 0; i < 2 * NODE_CAP; i++)
-		KUNIT_EXPECT_EQ(test, wc->seen[i], 3);
+		KUNIT_EXPECT_EQ(test, wc->seen[i], 2);
 
+	/* a node from the page allocator, not from the params' cache */
 	node_free(node, NULL);
-	node = kmem_cache_zalloc(other, GFP_KERNEL);
+	node = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, node);
 	KUNIT_EXPECT_EQ(test, llist_nulls_multi_add(&a.head, E(200), &a.params,
 						    &node), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, node);
 	snap_expect_same(&a, before);
-	kmem_cache_free(other, node);
+	free_page((unsigned long)node);
 	node = NULL;
-	kmem_cache_destroy(other);
 
 	/* a larger capacity: the add would write past the first node */
 	del(&a, E(0));
@@ -1561,7 +1555,7 @@ out:
 
 static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *test)
 {
-	struct llist_nulls_multi_node *node;
+	struct llist_nulls_multi_node *node, *page;
 	struct llist_nulls_multi_stats st;
 	struct walk_check *wc;
 	struct test_list a;
@@ -1574,10 +1568,10 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 	a.params.node_cache = NULL;
 	wc = case_args(test, sizeof(*wc));
 	walk_check_init(wc, test);
-	/* kmalloc memory is not type-stable */
-	node = kunit_kzalloc(test, LLIST_NULLS_MULTI_NODE_SIZE(NODE_CAP),
-			     GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, node);
+	/* the page allocator's memory is not slab memory */
+	page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	node = page;
 	add(&a, E(0));
 	KUNIT_ASSERT_GE(test, llist_nulls_multi_add(&a.head, E(1), &a.params,
 						    &node), 0);
@@ -1587,6 +1581,7 @@ static void llnm_lockless_walk_checks_node_memory_in_debug_builds(struct kunit *
 	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 1);
 	KUNIT_EXPECT_EQ(test, wc->seen[0] + wc->seen[1], 2);
 	a.head.first = 0;
+	free_page((unsigned long)page);
 
 	/* nodes from the suite's SLAB_TYPESAFE_BY_RCU cache pass */
 	fill(&a, 0, 20);

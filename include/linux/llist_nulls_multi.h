@@ -64,13 +64,15 @@ struct kmem_cache;
  * and pass it to every call on lists of that type, as rhashtable passes its
  * params: the compiler folds @cap into the inline functions.  An add or a
  * removal given params of a smaller capacity than the list's first node
- * holds returns -EINVAL and warns once.  With CONFIG_DEBUG_LLIST_NULLS_MULTI
- * and a @node_cache, every node an add or a removal changes, and every node
- * a lockless walk enters, is checked to be of this type: from *@node_cache,
- * whose objects hold exactly @cap entries (up to SLUB's free pointer, if a
- * %SLAB_TYPESAFE_BY_RCU cache keeps it inside the object).  A call that
- * fails the check warns once; an add or a removal then returns -EINVAL, and
- * a lockless walk falls back.  Without that option a capacity larger than
+ * holds returns -EINVAL and warns once.  With CONFIG_DEBUG_LLIST_NULLS_MULTI,
+ * every node a lockless walk enters is checked to be slab memory and, with
+ * a @node_cache, every node an add or a removal changes too, and the cache
+ * to fit the type: objects of *@node_cache hold @cap entries but not
+ * @cap + 2 (one slot may hold SLUB's free pointer, in a
+ * %SLAB_TYPESAFE_BY_RCU cache created with freeptr_offset).  A call that
+ * fails a check warns once; an add or a removal then returns -EINVAL, and
+ * a lockless walk falls back.  Which cache a node came from is not checked
+ * (slab does not export it).  Without that option a capacity larger than
  * the nodes' writes past their end: pass the params defined with the cache.
  */
 struct llist_nulls_multi_params {
@@ -180,17 +182,9 @@ int __llist_nulls_multi_bad_count(const struct llist_nulls_multi_head *head,
 int llist_nulls_multi_del(struct llist_nulls_multi_head *head, void *entry,
 			  const struct llist_nulls_multi_params *p,
 			  struct llist_nulls_multi_node **freed);
-#if IS_ENABLED(CONFIG_LLIST_NULLS_MULTI_KUNIT_TEST)
+#ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 void llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
 				  struct llist_nulls_multi_node *node);
-#else
-static inline void
-llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
-			     struct llist_nulls_multi_node *node)
-{
-}
-#endif
-#ifdef CONFIG_DEBUG_LLIST_NULLS_MULTI
 bool __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 				 const struct llist_nulls_multi_params *p,
 				 const struct llist_nulls_multi_node *node);
@@ -198,6 +192,13 @@ bool __llist_nulls_multi_node_typed(const struct llist_nulls_multi_head *head,
 				    const struct llist_nulls_multi_params *p,
 				    const struct llist_nulls_multi_node *node);
 #else
+/* Walks of production builds have no test hook: it costs them nothing. */
+static inline void
+llist_nulls_multi_walk_event(const struct llist_nulls_multi_head *head,
+			     struct llist_nulls_multi_node *node)
+{
+}
+
 static inline bool
 __llist_nulls_multi_node_ok(const struct llist_nulls_multi_head *head,
 			    const struct llist_nulls_multi_params *p,

@@ -15,7 +15,11 @@
 #include <linux/compiler.h>
 #include <linux/build_bug.h>
 
-/* Defined by each program. */
+/*
+ * Defined once per program: stress.c, bench.c, weak.c and footprint.c
+ * define their own; a program built with the Makefile's "prog" target
+ * gets shim/shim.c's, a weak definition that one of its own replaces.
+ */
 extern unsigned long shim_warnings;
 
 #define SHIM_WARN_REPORT(fmt, ...)					\

@@ -25,6 +25,12 @@
  *
  * Prints one line per round and, per arm, medians with their spread; then
  * the lockless/locked ratios of the medians.
+ *
+ * With -i PCT (kernels with CONFIG_KVM_PROVE_MMU and fault injection), the
+ * lockless arm's walks have the SPTE they are about to clear zapped under
+ * mmu_lock at PCT % of their checks, through the fail_lockless_age fault
+ * attribute's drop mode, for this thread only; the kernel warns if a clear
+ * wrote back an SPTE zapped under it, and the test asserts that zaps ran.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -37,6 +43,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "page_aging.h"
+#include "fail_lockless_age.h"
 
 #define SLOT		10
 #define GPA		0x40000000ULL
@@ -365,27 +372,29 @@ static const struct {
 
 static void help(const char *name)
 {
-	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus]\n"
+	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct]\n"
 	       " -p: pages of the slot (default 4096)\n"
 	       " -n: rounds, a multiple of 4 (ABBA blocks; default 8)\n"
 	       " -t: back the slot with transparent huge pages\n"
 	       " -w: a host thread toggles dirty logging during the aging\n"
 	       " -v: the vCPUs write the slot during the aging\n"
-	       " -V: vCPUs, each writing its share of the pages (default 1)\n", name);
+	       " -V: vCPUs, each writing its share of the pages (default 1)\n"
+	       " -i: zap the SPTEs lockless walks are about to clear, at pct %%\n", name);
 	exit(KSFT_SKIP);
 }
 
 int main(int argc, char *argv[])
 {
 	bool thp = false, load_writer = false, load_vcpu = false, lockless_param;
-	int opt, rounds = 8, ncalls = 0, idle_fd, pagemap_fd, i, k;
+	int opt, rounds = 8, ncalls = 0, idle_fd, pagemap_fd, i, k, inject = 0;
+	unsigned long drops = 0;
 	struct round rs[MAX_ROUNDS] = {};
 	uint64_t *pfns, size;
 	double med[2], lo[2], hi[2];
 	uint8_t *mem;
 
 	nr_pages = 4096;
-	while ((opt = getopt(argc, argv, "p:n:twvV:h")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:twvV:i:h")) != -1) {
 		switch (opt) {
 		case 'p':
 			nr_pages = strtoull(optarg, NULL, 0);
@@ -405,6 +414,10 @@ int main(int argc, char *argv[])
 		case 'V':
 			nr_vcpus = strtoull(optarg, NULL, 0);
 			break;
+		case 'i':
+			inject = atoi_positive("Injection percentage", optarg);
+			TEST_ASSERT(inject <= 100, "-i takes a percentage");
+			break;
 		default:
 			help(argv[0]);
 		}
@@ -421,6 +434,13 @@ int main(int argc, char *argv[])
 	lockless_param = access(LOCKLESS_PARAM, W_OK) == 0;
 	if (!lockless_param)
 		pr_info("no kvm.lockless_aging (a stock kernel): every round locked\n");
+	__TEST_REQUIRE(!inject || (lockless_param && fail_lockless_age_present()),
+		       "-i needs " FAIL_ATTR " (KVM_PROVE_MMU, FAULT_INJECTION_DEBUG_FS)");
+	if (inject) {
+		fail_lockless_age_set(inject, FAULT_DROP, 0);
+		fail_lockless_age_this_thread(true);
+		drops = fail_lockless_age_read("dropped");
+	}
 
 	/* 2 MiB-aligned, huge pages (-t) or small ones only. */
 	size = nr_pages * PG_SIZE_4K;
@@ -472,6 +492,14 @@ int main(int argc, char *argv[])
 	}
 	if (lockless_param)
 		set_lockless(true);
+	if (inject) {
+		fail_lockless_age_this_thread(false);
+		fail_lockless_age_set(0, 0, 0);
+		drops = fail_lockless_age_read("dropped") - drops;
+		pr_info("injected: %lu SPTEs zapped between a lockless walk's check and its clear\n",
+			drops);
+		TEST_ASSERT(drops > 0, "-i: no SPTE was zapped under a lockless walk");
+	}
 
 	pr_info("%-22s %30s %30s %8s\n", "median (min-max)", "locked", "lockless", "ratio");
 	for (k = 0; k < (int)ARRAY_SIZE(fields); k++) {
@@ -492,7 +520,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* Nothing but aging ran while lock_stat counted: every acquisition was aging's. */
-	if (rs[0].acq_w >= 0 && !load_writer && !load_vcpu) {
+	if (rs[0].acq_w >= 0 && !load_writer && !load_vcpu && !inject) {
 		for (i = 0; i < rounds; i++) {
 			double acq = rs[i].acq_w + rs[i].acq_r;
 
