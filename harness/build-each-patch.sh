@@ -16,7 +16,7 @@ umlcfg=$(mktemp)
 cp "$BUILD/uml/.config" "$umlcfg"
 bisectcfg=$(mktemp)
 cp "$umlcfg" "$bisectcfg"
-printf 'CONFIG_SAMPLES=y\nCONFIG_SAMPLE_LLIST_NULLS_MULTI=y\n' >>"$bisectcfg"
+printf 'CONFIG_SAMPLES=y\nCONFIG_SAMPLE_LLIST_NULLS_MULTI=y\nCONFIG_SAMPLE_LLIST_NULLS_MULTI_KUNIT_TEST=y\n' >>"$bisectcfg"
 tip=$(git -C "$SRC" rev-parse series)
 trap 'git -C "$SRC" checkout -q series; cp "$umlcfg" "$BUILD/uml/.config"; rm -f "$umlcfg" "$bisectcfg"' EXIT
 

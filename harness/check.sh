@@ -75,6 +75,7 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       Documentation/core-api/llist-nulls-multi.rst
       samples/llist_nulls_multi/revmap.h
       samples/llist_nulls_multi/llist_nulls_multi_revmap.c
+      samples/llist_nulls_multi/revmap_kunit.c
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
       tools/testing/selftests/kvm/x86_64/shadow_age_repoint_test.c
@@ -86,7 +87,8 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       tools/testing/selftests/kvm/include/page_aging.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
       lib/test_llist_nulls_multi_torture.o
-      samples/llist_nulls_multi/llist_nulls_multi_revmap.o)
+      samples/llist_nulls_multi/llist_nulls_multi_revmap.o
+      samples/llist_nulls_multi/revmap_kunit.o)
 
 # --- the steps -------------------------------------------------------------
 
@@ -150,7 +152,8 @@ sparse_w1() {
 		make -s ARCH="$arch" O="$o" "$defconfig" || return 1
 	fi
 	scripts/config --file "$o/.config" -e KUNIT -e LLIST_NULLS_MULTI_KUNIT_TEST \
-		-e SAMPLES -e SAMPLE_LLIST_NULLS_MULTI
+		-e SAMPLES -e SAMPLE_LLIST_NULLS_MULTI \
+		-e SAMPLE_LLIST_NULLS_MULTI_KUNIT_TEST
 	make -s ARCH="$arch" O="$o" olddefconfig || return 1
 	make -s ARCH="$arch" O="$o" -j"$JOBS" prepare || return 1
 	local out
@@ -287,7 +290,7 @@ if [ $failed -eq 0 ]; then
 		weak-memory-adversary bash "$HARNESS/weak.sh"
 	step -s "^  |^footprint:|^llist|^one|$MUTANT_LINES|FAIL" \
 		writer-footprint bash "$HARNESS/footprint.sh"
-	step -s 'llnm-torture|llist_nulls_multi_revmap|Testing complete|report|sample' \
+	step -s 'llnm-torture|revmap|Testing complete|report|sample' \
 		smp-kcsan-torture bash "$HARNESS/torture.sh" kcsan 10000 2
 fi
 

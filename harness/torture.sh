@@ -2,8 +2,10 @@
 # make torture: the llist_nulls_multi_torture KUnit suite on x86_64 QEMU
 # with several CPUs, once under KCSAN and once under KASAN with lockdep,
 # PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD, each kernel with the sample of
-# samples/llist_nulls_multi/ built in, whose self-check runs at boot on the
-# same CPUs and must end "ok"; then both suites on i386 QEMU, a
+# samples/llist_nulls_multi/ built in (it shows a walk at boot) and its
+# KUnit self-check, llist_nulls_multi_revmap (writers and a lockless
+# reader per CPU on the sample's map), run after the torture on the same
+# CPUs, which must miss nothing; then both suites on i386 QEMU, a
 # 32-bit kernel.  Every run goes through run-kunit.sh.  Then the converted
 # KVM built with KASAN (SLUB_RCU_DEBUG, lockdep, PROVE_RCU) and with KCSAN,
 # each booted under shadow paging with two vCPUs on two host threads
@@ -21,13 +23,14 @@ ms=${2:-20000}
 cpus=${3:-2}
 apt_need qemu-system-x86 "${BUILD_DEPS[@]}"
 
-# torture_run NAME OPT...: the torture suite on x86_64 with the sample,
+# torture_run NAME OPT...: the torture suite and the sample's on x86_64,
 # in build/torture-NAME, the kernel configured with OPTs (common.sh's
 # kconfig_opts form).
 torture_run() {
 	local name=$1 dir=$BUILD/torture-$1 rc args=()
 	shift
-	mapfile -t args < <(kconfig_opts kunit SMP SAMPLES SAMPLE_LLIST_NULLS_MULTI "$@")
+	mapfile -t args < <(kconfig_opts kunit SMP SAMPLES SAMPLE_LLIST_NULLS_MULTI \
+		SAMPLE_LLIST_NULLS_MULTI_KUNIT_TEST "$@")
 	log "torture: $name, $cpus CPUs, ${ms} ms"
 	rm -f "$dir/test.log"	# a failed build must not leave the last run's log
 	set +e
@@ -36,7 +39,7 @@ torture_run() {
 	bash "$HARNESS/run-kunit.sh" x86_64 "torture-$name" "${args[@]}" \
 		--qemu_args="-smp $cpus -accel tcg,thread=multi -cpu max -m 1G" \
 		--kernel_args="test_llist_nulls_multi.torture_ms=$ms" \
-		--timeout=$((ms / 1000 + 900)) 'llist_nulls_multi_torture' \
+		--timeout=$((2 * ms / 1000 + 900)) 'llist_nulls_multi_[rt]*' \
 		>/dev/null 2>&1
 	rc=$?
 	set -e
@@ -55,11 +58,15 @@ torture_run() {
 	fi
 	grep -q 'llnm-torture cpus=' "$dir/test.log" 2>/dev/null ||
 		{ echo "$name: the torture case did not run"; rc=1; }
-	# The sample's self-check, at boot: one line, ending "ok" or "FAIL".
-	grep -ho 'llist_nulls_multi_revmap: .*' "$dir/test.log" 2>/dev/null |
+	# The sample's map checked by its KUnit suite, and the sample module's
+	# own lines at boot (it shows a walk of each object's handles).
+	grep -ho 'revmap: [0-9]* writers.*' "$dir/test.log" 2>/dev/null |
 		sed "s/^/$name: /" || true
-	grep -q 'llist_nulls_multi_revmap: .*: ok$' "$dir/test.log" 2>/dev/null ||
+	grep -q 'revmap: [0-9]* writers.* 0 missed a stable handle, 0 errors' \
+		"$dir/test.log" 2>/dev/null ||
 		{ echo "$name: the sample's self-check did not pass"; rc=1; }
+	grep -ho 'llist_nulls_multi_revmap: object.*' "$dir/test.log" 2>/dev/null |
+		sed "s/^/$name: sample: /" || true
 	return $rc
 }
 

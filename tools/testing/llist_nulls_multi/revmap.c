@@ -8,8 +8,8 @@
  * Each object has a few stable handles, added before the readers start and
  * never removed; the writers add and remove the others.  Every lockless
  * walk must visit every stable handle (the library's visit guarantee); a
- * walk that falls back walks under the lock.  The module's self-check
- * (llist_nulls_multi_revmap.c) is the same, on kthreads.
+ * walk that falls back walks under the lock.  The sample's KUnit check
+ * (samples/llist_nulls_multi/revmap_kunit.c) is the same, on kthreads.
  *
  *   revmap [seconds] [writers] [readers]     (default 2 s, 2 writers, 2 readers)
  *

@@ -2,8 +2,8 @@
 /*
  * What a test sees from the host of the aging of guest memory: the PFNs and
  * swap state of /proc/self/pagemap, the page_idle bitmap (whose writes reach
- * KVM as clear_young) and kvm.lockless_aging; and a vCPU run to its guest's
- * next GUEST_SYNC.
+ * KVM as clear_young), kvm.lockless_aging and the VM's debugfs counters;
+ * and a vCPU run to its guest's next GUEST_SYNC.
  */
 #ifndef SELFTEST_KVM_PAGE_AGING_H
 #define SELFTEST_KVM_PAGE_AGING_H
@@ -111,6 +111,22 @@ static inline void mark_all_idle(int idle_fd, uint64_t *pfns, int n, int first)
 			;
 	}
 	TEST_ASSERT(i == n, "page %d never took the idle mark", i);
+}
+
+/*
+ * A number the VM's debugfs directory, /sys/kernel/debug/kvm/PID-FD/NAME,
+ * shows: what kernels with CONFIG_KVM_PROVE_MMU count of lockless aging
+ * beyond its two VM stats.  ~0 if the file is not there.
+ */
+static inline uint64_t vm_debugfs_u64(struct kvm_vm *vm, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/%s",
+		 getpid(), vm->fd, name);
+	if (access(path, R_OK))
+		return ~0ULL;
+	return read_u64_file(path);
 }
 
 /* Whether kvm.lockless_aging exists (a kernel with the series) and is on. */

@@ -244,7 +244,7 @@ int main(int argc, char *argv[])
 	fail_lockless_age_set(0, 0, DELAY_US);
 	pthread_create(&vt, NULL, vcpu_thread, vcpu);
 	pthread_create(&at, NULL, acker_thread, NULL);
-	foreign = vm_get_stat(vm, "lockless_age_foreign");
+	foreign = vm_debugfs_u64(vm, "lockless_age_foreign");
 	walks = vm_get_stat(vm, "lockless_age_walks");
 
 	for (r = 1; r <= rounds; r++) {
@@ -281,7 +281,7 @@ int main(int argc, char *argv[])
 		if (r < rounds)
 			__atomic_store_n(&host_go, 2 * r, __ATOMIC_RELEASE);
 	}
-	foreign = vm_get_stat(vm, "lockless_age_foreign") - foreign;
+	foreign = vm_debugfs_u64(vm, "lockless_age_foreign") - foreign;
 	walks = vm_get_stat(vm, "lockless_age_walks") - walks;
 	pr_info("%d rounds of %d repoints under aging: %lu wrong answers, %lu SPTEs refused as another gfn's, %lu lockless rmap walks\n",
 		rounds, NR, wrong, foreign, walks);

@@ -381,12 +381,12 @@ static void check_other_vm(struct kvm_vm *vm, int idle_fd, int pagemap_fd,
 	vcpu_run(vcpu);
 	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_SYNC, "second VM: no sync");
 
-	foreign = vm_get_stat(vm, "lockless_age_foreign");
+	foreign = vm_debugfs_u64(vm, "lockless_age_foreign");
 	inject(100, FAULT_OTHER_VM);
 	for (i = 0; i < NPAGES; i++)
 		mark_idle(idle_fd, pfn[i]);
 	inject(0, 0);
-	foreign = vm_get_stat(vm, "lockless_age_foreign") - foreign;
+	foreign = vm_debugfs_u64(vm, "lockless_age_foreign") - foreign;
 	for (i = 0; i < NPAGES; i++)
 		TEST_ASSERT(!is_idle(idle_fd, pfn2[i]),
 			    "the second VM wrote page %d (pfn %#lx), but it reads idle: the first VM's aging took its SPTE",
@@ -685,10 +685,11 @@ static void check_lockless_stats(struct aging_run *run)
 	struct kvm_vm *vm = run->vm;
 
 	walks = vm_get_stat(vm, "lockless_age_walks");
-	retries = vm_get_stat(vm, "lockless_age_retries");
 	fallbacks = vm_get_stat(vm, "lockless_age_fallbacks");
-	max_passes = vm_get_stat(vm, "max_lockless_age_passes");
-	foreign = vm_get_stat(vm, "lockless_age_foreign");
+	/* CONFIG_KVM_PROVE_MMU's, in debugfs: ~0 where the kernel has none */
+	retries = vm_debugfs_u64(vm, "lockless_age_retries");
+	max_passes = vm_debugfs_u64(vm, "max_lockless_age_passes");
+	foreign = vm_debugfs_u64(vm, "lockless_age_foreign");
 	pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
 		walks, retries, fallbacks, foreign, max_passes);
 	pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
@@ -697,7 +698,7 @@ static void check_lockless_stats(struct aging_run *run)
 		walks ? foreign * 1000.0 / walks : 0.0,
 		run->inject_pct ? " (races injected)" : "");
 	pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
-		vm_get_stat(vm, "max_mmu_deferred_free_pages"));
+		vm_debugfs_u64(vm, "max_mmu_deferred_free_pages"));
 	/*
 	 * The first half's rmaps: at least one per page and pass, walked or,
 	 * where a race was injected, handed to the locked path.
