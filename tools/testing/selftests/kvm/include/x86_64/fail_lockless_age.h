@@ -19,7 +19,7 @@
 #include "test_util.h"
 #include "page_aging.h"
 
-#define FAIL_ATTR	"/sys/kernel/debug/fail_lockless_age/"
+#define FAIL_ATTR	"/sys/kernel/debug/kvm/fail_lockless_age/"
 
 /* Its modes */
 #define FAULT_FOREIGN	0x1	/* the neighbouring SPTE first */
