@@ -41,7 +41,10 @@
  *	bit, the visitor zaps the SPTE under mmu_lock, as a vCPU or an mmu
  *	notifier may: the clear must not bring it back.  The TDP MMU's
  *	lockless walk does the same, and warns if its clear wrote back the
- *	SPTE zapped (tdp_mmu_age_fault_check()).  "dropped" counts the zaps.
+ *	SPTE zapped (tdp_mmu_age_fault_check()).  "dropped" counts the zaps;
+ *	"drops_refused" the shadow MMU's SPTEs that were no longer leaves of
+ *	the walk's rmap under the lock (a huge SPTE split meanwhile), which
+ *	only the rmap's own removal may take out of it.
  * KVM_AGE_FAULT_SPTE_SET: a marked vCPU waits delay_us between writing a
  *	new SPTE into a shadow page of guest translations and adding it to
  *	its rmap, so that a walk holding the slot's pointer from the rmap the
@@ -77,8 +80,13 @@ static DECLARE_FAULT_ATTR(fail_lockless_age);
 static u32 kvm_age_fault_modes;
 static u32 kvm_age_fault_delay_us = 100;
 
-/* SPTEs KVM_AGE_FAULT_DROP zapped, on either MMU's walk */
+/*
+ * SPTEs KVM_AGE_FAULT_DROP zapped, on either MMU's walk, and the shadow
+ * MMU's drops it refused because the SPTE was no longer a leaf of the
+ * walk's rmap under the lock.
+ */
 static atomic_t kvm_age_fault_drops;
+static atomic_t kvm_age_fault_drops_refused;
 
 bool kvm_age_fault(u32 mode)
 {
@@ -183,6 +191,8 @@ static void kvm_age_fault_drop(struct kvm_age_rmap_walk *w, u64 *sptep)
 		drop_spte(w->kvm, sptep);
 		kvm_flush_remote_tlbs(w->kvm);
 		kvm_age_fault_count_drop();
+	} else {
+		atomic_inc(&kvm_age_fault_drops_refused);
 	}
 	write_unlock(&w->kvm->mmu_lock);
 }
@@ -284,6 +294,8 @@ void kvm_arch_create_debugfs(struct dentry *kvm_dir)
 	debugfs_create_u32("delay_us", 0600, dir, &kvm_age_fault_delay_us);
 	debugfs_create_atomic_t("reused", 0400, dir, &kvm_age_fault_reused);
 	debugfs_create_atomic_t("dropped", 0400, dir, &kvm_age_fault_drops);
+	debugfs_create_atomic_t("drops_refused", 0400, dir,
+				&kvm_age_fault_drops_refused);
 	debugfs_create_bool("can_reuse", 0400, dir, &kvm_age_fault_can_reuse);
 }
 

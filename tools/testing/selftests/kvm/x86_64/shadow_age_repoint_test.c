@@ -26,8 +26,20 @@
  * ager refused as another gfn's (lockless_age_foreign) show that the race
  * was met; there must be some.
  *
+ * With -H, a huge SPTE split under the walk instead: the guest maps a
+ * THP-backed 2 MiB page through one PDE and keeps switching that PDE
+ * between the huge page and a page table of 512 PTEs over it, touching the
+ * memory each time, while the host ages the huge page with the walk
+ * waiting before and after its check of each SPTE and the SPTE it checked
+ * dropped under mmu_lock in between (modes 0x2 and 0x10).  A drop may take
+ * only a leaf of the walk's rmap out of it: a huge SPTE that became a
+ * page-table pointer meanwhile is not in that rmap, and dropping it
+ * corrupts the rmaps (KVM_BUG_ON_DATA_CORRUPTION).  The test asserts that
+ * the injection met such an SPTE and refused it (drops_refused).
+ *
  * Needs shadow paging (kvm_amd.npt=0 or kvm_intel.ept=0), root, the
- * page_idle bitmap, kvm.lockless_aging and the fault attribute.
+ * page_idle bitmap, kvm.lockless_aging and the fault attribute; -H needs
+ * transparent huge pages.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -180,8 +192,118 @@ static void wait_at(uint64_t want)
 
 static void help(const char *name)
 {
-	printf("usage: %s [-r rounds]\n", name);
+	printf("usage: %s [-r rounds] [-H]\n", name);
 	exit(KSFT_SKIP);
+}
+
+#define HUGE_SLOT	11
+#define HUGE_GPA	0x80000000ULL	/* 2 MiB, THP-backed */
+#define HUGE_GVA	0x80000000ULL
+#define PD_ALIAS_GVA	0x30000000ULL	/* where the guest writes its PD */
+#define SPLIT_DELAY_US	2000
+#define SPLIT_SECONDS	3
+
+/* -H: shared with the guest through its own image. */
+static struct {
+	uint64_t pde_huge, pde_table;	/* host: the PDE's two values */
+	uint64_t pd_index;		/* host: its index in the PD */
+	uint64_t stop;			/* host: end */
+	uint64_t flips;			/* guest: PDE changes made */
+} split;
+
+static typeof(split) *gsplit;
+
+/*
+ * Switch the PDE between the huge page and the table, touching the first
+ * page each time: one huge SPTE or one 4 KiB SPTE (aging waits at every
+ * SPTE it visits, so more 4 KiB ones would only slow it down).
+ */
+static void guest_split(void)
+{
+	uint64_t *pd = (uint64_t *)PD_ALIAS_GVA;
+	uint64_t i, cr3 = get_cr3();
+
+	for (i = 0; !READ_ONCE(split.stop); i++) {
+		WRITE_ONCE(pd[split.pd_index],
+			   i % 2 ? split.pde_table : split.pde_huge);
+		__asm__ __volatile__("mov %0, %%cr3" : : "r"(cr3) : "memory");
+		READ_ONCE(*(uint64_t *)HUGE_GVA);
+		WRITE_ONCE(split.flips, i + 1);
+	}
+	GUEST_DONE();
+}
+
+static void *split_vcpu_thread(void *arg)
+{
+	struct kvm_vcpu *vcpu = arg;
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == UCALL_DONE, "guest: unexpected ucall %lu", uc.cmd);
+	return NULL;
+}
+
+/* -H: age a huge page whose SPTE the guest keeps splitting and remaking. */
+static void run_split(int idle_fd, int pagemap_fd)
+{
+	uint64_t *pde, *pt, pfn, refused, dropped;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *mem;
+	pthread_t vt;
+	double t0;
+	int level, i;
+
+	mem = mmap(NULL, 2 * PG_SIZE_2M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap failed");
+	mem = (uint8_t *)(((uintptr_t)mem + PG_SIZE_2M - 1) & ~(PG_SIZE_2M - 1));
+	TEST_ASSERT(!madvise(mem, PG_SIZE_2M, MADV_HUGEPAGE), "madvise");
+	memset(mem, 1, PG_SIZE_2M);
+	pfn = pfn_of(pagemap_fd, mem);
+	__TEST_REQUIRE(pfn % 512 == 0 && pfn_of(pagemap_fd, mem + PG_SIZE_4K) == pfn + 1,
+		       "-H: the 2 MiB page is not a THP (no THP available?)");
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_split);
+	vm_set_user_memory_region(vm, HUGE_SLOT, 0, HUGE_GPA, PG_SIZE_2M, mem);
+	/* The library builds the levels and a table; the table maps it all. */
+	virt_pg_map(vm, HUGE_GVA, HUGE_GPA);
+	level = PG_LEVEL_2M;
+	pde = __vm_get_page_table_entry(vm, HUGE_GVA, &level);
+	pt = addr_gpa2hva(vm, PTE_GET_PA(*pde));
+	for (i = 1; i < 512; i++)
+		pt[i] = (pt[0] & ~PHYSICAL_PAGE_MASK) | (HUGE_GPA + i * PG_SIZE_4K);
+	split.pde_table = *pde;
+	split.pde_huge = PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK |
+			 PTE_DIRTY_MASK | PTE_LARGE_MASK | HUGE_GPA;
+	split.pd_index = ((uintptr_t)pde & (PG_SIZE_4K - 1)) / 8;
+	virt_pg_map(vm, PD_ALIAS_GVA,
+		    addr_hva2gpa(vm, pde) & ~(uint64_t)(PG_SIZE_4K - 1));
+	sync_global_to_guest(vm, split);
+	gsplit = addr_gva2hva(vm, (vm_vaddr_t)&split);
+
+	refused = fail_lockless_age_read("drops_refused");
+	dropped = fail_lockless_age_read("dropped");
+	pthread_create(&vt, NULL, split_vcpu_thread, vcpu);
+	fail_lockless_age_set(100, FAULT_DELAY | FAULT_DROP, SPLIT_DELAY_US);
+	fail_lockless_age_this_thread(true);
+	for (t0 = now(); now() - t0 < SPLIT_SECONDS;)
+		mark_idle(idle_fd, pfn);
+	fail_lockless_age_this_thread(false);
+	fail_lockless_age_set(0, 0, SPLIT_DELAY_US);
+	WRITE_ONCE(gsplit->stop, 1);
+	pthread_join(vt, NULL);
+	refused = fail_lockless_age_read("drops_refused") - refused;
+	dropped = fail_lockless_age_read("dropped") - dropped;
+	pr_info("-H: %lu PDE switches in %d s; SPTEs dropped under the walk %lu, drops refused because the SPTE was no longer a leaf of the walk's rmap %lu\n",
+		READ_ONCE(gsplit->flips), SPLIT_SECONDS, dropped, refused);
+	TEST_ASSERT(READ_ONCE(gsplit->flips) > 2, "the guest did not switch its PDE");
+	TEST_ASSERT(refused,
+		    "no drop met an SPTE split under the walk: the race was not met");
+	kvm_vm_free(vm);
 }
 
 int main(int argc, char *argv[])
@@ -189,16 +311,20 @@ int main(int argc, char *argv[])
 	uint64_t *pd, *pte, pd_gpa, table_gpa, *table, pfn[NR];
 	uint64_t foreign, walks, wrong = 0;
 	int rounds = DEFAULT_ROUNDS, idle_fd, pagemap_fd, level, opt, r, i;
+	bool huge = false;
 	struct kvm_vcpu *vcpu;
 	pthread_t vt, at;
 	struct kvm_vm *vm;
 	bool was_lockless;
 	uint8_t *data;
 
-	while ((opt = getopt(argc, argv, "hr:")) != -1) {
-		if (opt != 'r')
+	while ((opt = getopt(argc, argv, "hr:H")) != -1) {
+		if (opt == 'H')
+			huge = true;
+		else if (opt == 'r')
+			rounds = atoi_positive("Rounds", optarg);
+		else
 			help(argv[0]);
-		rounds = atoi_positive("Rounds", optarg);
 	}
 
 	TEST_REQUIRE(!kvm_is_tdp_enabled());
@@ -211,6 +337,11 @@ int main(int argc, char *argv[])
 		       "no " FAIL_ATTR " (KVM_PROVE_MMU, FAULT_INJECTION_DEBUG_FS)");
 	was_lockless = read_lockless();
 	set_lockless(true);
+	if (huge) {
+		run_split(idle_fd, pagemap_fd);
+		set_lockless(was_lockless);
+		return 0;
+	}
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	data = mmap(NULL, 2 * NR * PG_SIZE_4K, PROT_READ | PROT_WRITE,
