@@ -190,8 +190,13 @@ kvm_selftests_check() {
 	cat "$LOGS/kvm.results"
 	grep -aE "$KVM_REPORT_LINES" "$BUILD/kvm-run/converted-check.log" | sed 's/^.*\] //'
 	require_pass "$LOGS/kvm.results" x86_64/shadow_rmap_test x86_64/shadow_aging_test \
-		x86_64/shadow_zap_rcu_test x86_64/khugepaged_young_test \
-		x86_64/reclaim_young_test x86_64/aging_contention_test || rc=1
+		x86_64/shadow_age_repoint_test x86_64/shadow_zap_rcu_test \
+		x86_64/khugepaged_young_test x86_64/reclaim_young_test \
+		x86_64/aging_contention_test || rc=1
+	# Both shadow_age_repoint_test runs reported (-H needs THP: not a SKIP).
+	[ "$(grep -ac 'repoints under aging: 0 wrong answers' "$BUILD/kvm-run/converted-check.log")" -ge 1 ] &&
+		grep -aq -- '-H: .* drops refused' "$BUILD/kvm-run/converted-check.log" ||
+		{ echo "shadow_age_repoint_test: a run did not report"; rc=1; }
 	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm.results" || rc=1
 	# The node layouts the KVM patch asserts at build time, as SLUB made
 	# them: 128-byte objects at a 128-byte stride, the rmap nodes' free
@@ -220,6 +225,10 @@ kvm_selftests_tdp() {
 	require_pass "$LOGS/kvm-tdp.results" access_tracking_perf_test \
 		x86_64/khugepaged_young_test x86_64/reclaim_young_test \
 		x86_64/aging_contention_test || rc=1
+	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm-tdp.results" || rc=1
+	# aging_contention_test -i: the TDP walk's SPTEs zapped under it.
+	grep -aq 'injected: [1-9][0-9]* SPTEs zapped' "$BUILD/kvm-run/converted-tdp.log" ||
+		{ echo "aging_contention_test -i: no zap reported"; rc=1; }
 	return $rc
 }
 

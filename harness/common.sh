@@ -52,7 +52,7 @@ KERNEL_PROBLEMS='WARNING:|BUG:|Oops|Kernel panic|KVM_BUG|general protection|ODEB
 
 # The lines of our KVM selftests' output that the gate and the torture runs
 # show (an ERE): what each test built, aging counters, zaps, the young tests.
-KVM_REPORT_LINES='write-protect rounds|built:|aging lock|lockless aging|rounds: [0-9]+, every|zap of every|RCU callback|teardown:|second VM|khugepaged:|reclaim, |clear_flush_young|nodes reused|shadow pages zapped|deferred|aging [0-9]+ pages in|pass_us|call_p50_us|call_p99_us|mmu_lock_acq_w|lock_stat:'
+KVM_REPORT_LINES='write-protect rounds|built:|aging lock|lockless aging|rounds: [0-9]+, every|zap of every|RCU callback|teardown:|second VM|khugepaged:|reclaim, |clear_flush_young|nodes reused|shadow pages zapped|deferred|aging [0-9]+ pages in|pass_us|call_p50_us|call_p99_us|mmu_lock_acq_w|lock_stat:|repoints under aging|-H: |injected: '
 
 # RCU stall warnings, which the KVM boots (not the sanitizer tortures, slow
 # under TCG by design) count as problems.

@@ -38,7 +38,7 @@ torture_run() {
 	# -cpu max has LA57, so the kernel runs with 5-level paging.
 	bash "$HARNESS/run-kunit.sh" x86_64 "torture-$name" "${args[@]}" \
 		--qemu_args="-smp $cpus -accel tcg,thread=multi -cpu max -m 1G" \
-		--kernel_args="test_llist_nulls_multi.torture_ms=$ms" \
+		--kernel_args="test_llist_nulls_multi.torture_ms=$ms revmap_kunit.runtime_ms=$ms" \
 		--timeout=$((2 * ms / 1000 + 900)) 'llist_nulls_multi_[rt]*' \
 		>/dev/null 2>&1
 	rc=$?

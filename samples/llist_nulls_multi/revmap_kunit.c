@@ -3,9 +3,9 @@
  * KUnit self-check of the llist_nulls_multi sample's reverse map
  * (revmap.h): writer kthreads add and remove handles under each object's
  * lock while a reader kthread per online CPU walks the objects' lists
- * without it, for test_llist_nulls_multi.torture_ms milliseconds.  Each
- * object has handles that no writer removes; every walk must visit all of
- * them (the list's visit guarantee).  harness/torture.sh runs it beside
+ * without it, for revmap_kunit.runtime_ms milliseconds.  Each object has
+ * handles that no writer removes; every walk must visit all of them (the
+ * list's visit guarantee).  harness/torture.sh runs it beside
  * llist_nulls_multi_torture, under KCSAN and under KASAN.
  */
 
@@ -25,13 +25,9 @@
 #define STABLE		4	/* handles no writer removes, per object */
 #define WRITERS		2
 
-/* The torture suite's parameter, under the same name. */
-#undef MODULE_PARAM_PREFIX
-#define MODULE_PARAM_PREFIX "test_llist_nulls_multi."
-
-static unsigned int torture_ms = 1000;
-module_param(torture_ms, uint, 0444);
-MODULE_PARM_DESC(torture_ms, "how long the self-check runs, in ms");
+static unsigned int runtime_ms = 1000;
+module_param(runtime_ms, uint, 0444);
+MODULE_PARM_DESC(runtime_ms, "how long the self-check runs, in ms");
 
 struct revmap_check {
 	struct revmap_object objects[OBJECTS];
@@ -123,7 +119,7 @@ static void revmap_writers_and_lockless_readers_race(struct kunit *test)
 		}
 		get_task_struct(tasks[i]);
 	}
-	msleep(torture_ms);
+	msleep(runtime_ms);
 	for (i = 0; i < WRITERS + readers; i++) {
 		if (!tasks[i])
 			continue;
@@ -134,7 +130,7 @@ static void revmap_writers_and_lockless_readers_race(struct kunit *test)
 		revmap_object_destroy(&c->objects[i]);
 
 	kunit_info(test, "revmap: %u writers, %u readers, %u ms: %ld writes, %ld lockless walks (%ld passes rewalked, %ld fell back), %ld missed a stable handle, %ld errors\n",
-		   WRITERS, readers, torture_ms, atomic_long_read(&c->writes),
+		   WRITERS, readers, runtime_ms, atomic_long_read(&c->writes),
 		   atomic_long_read(&c->walks), atomic_long_read(&c->rewalked),
 		   atomic_long_read(&c->fell_back), atomic_long_read(&c->missed),
 		   atomic_long_read(&c->errors));
