@@ -3,7 +3,8 @@
  * What a test sees from the host of the aging of guest memory: the PFNs and
  * swap state of /proc/self/pagemap, the page_idle bitmap (whose writes reach
  * KVM as clear_young), kvm.lockless_aging and the VM's debugfs counters;
- * and a vCPU run to its guest's next GUEST_SYNC.
+ * memory at a 2 MiB boundary; and a vCPU run to its guest's next
+ * GUEST_SYNC.
  */
 #ifndef SELFTEST_KVM_PAGE_AGING_H
 #define SELFTEST_KVM_PAGE_AGING_H
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <linux/bits.h>
 
 #include "test_util.h"
@@ -113,20 +115,67 @@ static inline void mark_all_idle(int idle_fd, uint64_t *pfns, int n, int first)
 	TEST_ASSERT(i == n, "page %d never took the idle mark", i);
 }
 
+/* The VM's own debugfs file @name: /sys/kernel/debug/kvm/PID-FD/@name. */
+static inline void vm_debugfs_path(struct kvm_vm *vm, const char *name,
+				   char *path, size_t len)
+{
+	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), vm->fd,
+		 name);
+}
+
 /*
- * A number the VM's debugfs directory, /sys/kernel/debug/kvm/PID-FD/NAME,
- * shows: what kernels with CONFIG_KVM_PROVE_MMU count of lockless aging
- * beyond its two VM stats.  ~0 if the file is not there.
+ * The number the VM's debugfs file @name shows, in *@val: what kernels with
+ * CONFIG_KVM_PROVE_MMU count of lockless aging and deferred frees beyond
+ * the VM stats.  False if the file is not there.
  */
+static inline bool vm_debugfs_read(struct kvm_vm *vm, const char *name,
+				   uint64_t *val)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	vm_debugfs_path(vm, name, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%lu", val) == 1;
+	fclose(f);
+	TEST_ASSERT(ok, "reading a number from %s failed", path);
+	return true;
+}
+
+/* That number, or ~0 if the file is not there. */
 static inline uint64_t vm_debugfs_u64(struct kvm_vm *vm, const char *name)
+{
+	uint64_t val;
+
+	return vm_debugfs_read(vm, name, &val) ? val : ~0ULL;
+}
+
+static inline void vm_debugfs_write(struct kvm_vm *vm, const char *name,
+				    const char *val)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/%s",
-		 getpid(), vm->fd, name);
-	if (access(path, R_OK))
-		return ~0ULL;
-	return read_u64_file(path);
+	vm_debugfs_path(vm, name, path, sizeof(path));
+	write_file(path, val);
+}
+
+#define PAGE_AGING_2M	BIT_ULL(21)
+
+/*
+ * @size bytes of anonymous memory from a 2 MiB boundary, so that huge pages
+ * (THP, khugepaged's collapse) can back them wherever madvise() lets them.
+ */
+static inline uint8_t *mmap_2m_aligned(uint64_t size)
+{
+	uint8_t *mem = mmap(NULL, size + PAGE_AGING_2M, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	TEST_ASSERT(mem != MAP_FAILED, "mmap of %lu bytes failed", size);
+	return (uint8_t *)(((uintptr_t)mem + PAGE_AGING_2M - 1) &
+			   ~(uintptr_t)(PAGE_AGING_2M - 1));
 }
 
 /* Whether kvm.lockless_aging exists (a kernel with the series) and is on. */

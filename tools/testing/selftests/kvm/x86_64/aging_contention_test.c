@@ -444,10 +444,7 @@ int main(int argc, char *argv[])
 
 	/* 2 MiB-aligned, huge pages (-t) or small ones only. */
 	size = nr_pages * PG_SIZE_4K;
-	mem = mmap(NULL, size + PG_SIZE_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(mem != MAP_FAILED, "mmap failed");
-	mem = (uint8_t *)(((uintptr_t)mem + PG_SIZE_2M - 1) & ~(PG_SIZE_2M - 1));
+	mem = mmap_2m_aligned(size);
 	TEST_ASSERT(!madvise(mem, size, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE),
 		    "madvise");
 	memset(mem, 0, size);

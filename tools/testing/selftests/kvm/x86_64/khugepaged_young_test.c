@@ -92,10 +92,7 @@ int main(void)
 	lockless = read_lockless();
 
 	/* 2 MiB-aligned small pages, so that the range can collapse. */
-	mem = mmap(NULL, 2 * PG_SIZE_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(mem != MAP_FAILED, "mmap failed");
-	mem = (uint8_t *)(((uintptr_t)mem + PG_SIZE_2M - 1) & ~(PG_SIZE_2M - 1));
+	mem = mmap_2m_aligned(PG_SIZE_2M);
 	TEST_ASSERT(!madvise(mem, PG_SIZE_2M, MADV_NOHUGEPAGE), "MADV_NOHUGEPAGE");
 	memset(mem, 0, PG_SIZE_2M);
 

@@ -257,10 +257,7 @@ static void run_split(int idle_fd, int pagemap_fd)
 	double t0;
 	int level, i;
 
-	mem = mmap(NULL, 2 * PG_SIZE_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(mem != MAP_FAILED, "mmap failed");
-	mem = (uint8_t *)(((uintptr_t)mem + PG_SIZE_2M - 1) & ~(PG_SIZE_2M - 1));
+	mem = mmap_2m_aligned(PG_SIZE_2M);
 	TEST_ASSERT(!madvise(mem, PG_SIZE_2M, MADV_HUGEPAGE), "madvise");
 	memset(mem, 1, PG_SIZE_2M);
 	pfn = pfn_of(pagemap_fd, mem);

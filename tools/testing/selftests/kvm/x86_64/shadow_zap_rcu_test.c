@@ -76,35 +76,6 @@ static void guest_stretch(void)
 	GUEST_DONE();
 }
 
-/* The VM's own debugfs directory: /sys/kernel/debug/kvm/PID-FD/. */
-static void vm_debugfs(struct kvm_vm *vm, const char *file, char *path, size_t len)
-{
-	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), vm->fd, file);
-}
-
-static bool read_vm_debugfs(struct kvm_vm *vm, const char *file, uint64_t *val)
-{
-	char path[128];
-	FILE *f;
-	bool ok;
-
-	vm_debugfs(vm, file, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	ok = fscanf(f, "%lu", val) == 1;
-	fclose(f);
-	return ok;
-}
-
-static void write_vm_debugfs(struct kvm_vm *vm, const char *file, const char *val)
-{
-	char path[128];
-
-	vm_debugfs(vm, file, path, sizeof(path));
-	write_file(path, val);
-}
-
 /* A VM whose vCPU has read through @tables guest page tables. */
 static struct kvm_vm *build_vm(struct kvm_vcpu **vcpu, int tables)
 {
@@ -163,9 +134,9 @@ static void zap_all(int tables)
 	del = now() - t0;
 	freed = wait_freed(vm);
 	zapped = vm_get_stat(vm, "mmu_shadow_zapped") - zapped;
-	prove = read_vm_debugfs(vm, "max_mmu_deferred_free_pages", &waiting) &&
-		read_vm_debugfs(vm, "mmu_free_batch_max_pages", &batch_pages) &&
-		read_vm_debugfs(vm, "mmu_free_batch_max_ns", &batch_ns);
+	prove = vm_debugfs_read(vm, "max_mmu_deferred_free_pages", &waiting) &&
+		vm_debugfs_read(vm, "mmu_free_batch_max_pages", &batch_pages) &&
+		vm_debugfs_read(vm, "mmu_free_batch_max_ns", &batch_ns);
 	pr_info("zap of every page: %lu shadow pages zapped, memslot deleted in %.1f ms, all freed %.1f ms later\n",
 		zapped, del * 1e3, freed * 1e3);
 	TEST_ASSERT(zapped >= (uint64_t)tables,
@@ -278,9 +249,9 @@ static void destroy_while_freeing(int round)
 	vcpu_sregs_set(vcpu, &sregs);
 	waiting = vm_get_stat(vm, "mmu_deferred_free_pages");
 	/* The peak, where CONFIG_KVM_PROVE_MMU shows it, cleared. */
-	if (read_vm_debugfs(vm, "max_mmu_deferred_free_pages", &peak)) {
-		write_vm_debugfs(vm, "max_mmu_deferred_free_pages", "0");
-		TEST_ASSERT(read_vm_debugfs(vm, "max_mmu_deferred_free_pages", &peak) &&
+	if (vm_debugfs_read(vm, "max_mmu_deferred_free_pages", &peak)) {
+		vm_debugfs_write(vm, "max_mmu_deferred_free_pages", "0");
+		TEST_ASSERT(vm_debugfs_read(vm, "max_mmu_deferred_free_pages", &peak) &&
 			    !peak, "max_mmu_deferred_free_pages not cleared");
 	}
 	kvm_vm_free(vm);
