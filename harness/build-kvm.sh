@@ -10,6 +10,11 @@
 #                     and checks the series out again
 # Both share build/kvm, so switching costs an incremental build.  Prints
 # the bzImage path on stdout (for stock, a copy in build/kvm-images/).
+#   build-kvm.sh bitlock    the lock-bit comparison arm (issue 34): tag
+#                     'base' with the patches harness/arms/bitlock/series
+#                     lists, on branch 'bitlock' (made anew when they
+#                     change); kept like stock's, in build/kvm-images/bitlock/
+#                     (with a variant, in build/kvm-images/bitlock-VARIANT/)
 #   build-kvm.sh converted kasan|kcsan   the series with sanitizers, in
 #                     build/kvm-kasan or build/kvm-kcsan: KASAN with
 #                     SLUB_RCU_DEBUG, lockdep, PROVE_RCU and
@@ -22,13 +27,13 @@
 # tree built before: rebuilds the modules only.
 . "$(dirname "$0")/common.sh"
 
-which=${1:?usage: build-kvm.sh stock|converted [kasan|kcsan|lockstat]}
+which=${1:?usage: build-kvm.sh stock|converted|bitlock [kasan|kcsan|lockstat]}
 variant=${2:-}
 tree=$SRC
 out=$BUILD/kvm${variant:+-$variant}
 case $which in
-stock | converted) ;;
-*) die "usage: build-kvm.sh stock|converted [kasan|kcsan|lockstat]" ;;
+stock | converted | bitlock) ;;
+*) die "usage: build-kvm.sh stock|converted|bitlock [kasan|kcsan|lockstat]" ;;
 esac
 
 apt_need "${BUILD_DEPS[@]}"
@@ -84,6 +89,9 @@ fi
 if [ "$which" = stock ]; then
 	trap 'git -C "$SRC" checkout -q series' EXIT
 	git -C "$SRC" checkout -q base
+elif [ "$which" = bitlock ]; then
+	trap 'git -C "$SRC" checkout -q series' EXIT
+	checkout_arm bitlock
 fi
 log "building $which bzImage (build/kvm${variant:+-$variant}, $(git -C "$SRC" describe --all --always HEAD))"
 # KVM_ONLY=1, for an edit of KVM's modules alone on a tree built before:
@@ -92,11 +100,13 @@ targets=(bzImage modules)
 [ "${KVM_ONLY:-0}" = 1 ] && [ -f "$out/arch/x86/boot/bzImage" ] && targets=(modules)
 make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig "${targets[@]}" >&2
 copy_kvm_modules "$out" "$out/arch/x86/boot"
-if [ "$which" = stock ] && [ -z "$variant" ]; then
-	rm -rf "$BUILD/kvm-images/stock"
-	mkdir -p "$BUILD/kvm-images/stock"
-	cp "$out"/arch/x86/boot/{bzImage,*.ko} "$BUILD/kvm-images/stock/"
-	echo "$BUILD/kvm-images/stock/bzImage"
+# Kernels other than the series' share its build directory: keep a copy.
+if [ "$which" != converted ]; then
+	img=$BUILD/kvm-images/$which${variant:+-$variant}
+	rm -rf "$img"
+	mkdir -p "$img"
+	cp "$out"/arch/x86/boot/{bzImage,*.ko} "$img/"
+	echo "$img/bzImage"
 else
 	echo "$out/arch/x86/boot/bzImage"
 fi

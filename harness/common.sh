@@ -295,3 +295,32 @@ run_mutants() {
 	done
 	return $rc
 }
+
+# checkout_arm NAME: check out branch NAME of build/linux: tag 'base' with
+# the patches harness/arms/NAME/series lists (a path relative to the
+# repository, then optionally the only files to take from it).  The branch
+# is made anew when the list or a patch in it changed (its commit message
+# records their hash).
+checkout_arm() {
+	local name=$1 list=$HARNESS/arms/$1/series sum path inc args
+	[ -f "$list" ] || die "no arm '$name' ($list)"
+	sum=$(grep -v '^#' "$list" | awk '{print $1}' | (cd "$TOP" && xargs cat) |
+		cat "$list" - | sha1sum | cut -c1-12)
+	if git -C "$SRC" log -1 --format=%s "refs/heads/$name" 2>/dev/null |
+		grep -qx "arm $name $sum"; then
+		git -C "$SRC" checkout -q "$name"
+		return
+	fi
+	log "making branch $name: base + harness/arms/$name/series ($sum)"
+	git -C "$SRC" checkout -q -B "$name" base
+	while read -r path inc; do
+		case $path in '' | '#'*) continue ;; esac
+		args=()
+		[ -n "$inc" ] && args=(--include="$inc")
+		git -C "$SRC" apply --index "${args[@]}" "$TOP/$path" ||
+			die "arm $name: $path does not apply to base"
+	done <"$list"
+	git -C "$SRC" -c user.name=harness -c user.email=harness@localhost \
+		commit -q -m "arm $name $sum"
+}
+

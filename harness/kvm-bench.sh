@@ -25,18 +25,44 @@
 #    converted, converted, stock, AGING_ROUNDS times): access_tracking_perf_test's
 #    "Mark memory idle" and aging_contention_test's per-call time with no
 #    load (the @agebench set; every round locked on stock).
+# 4. Three arms (issue 34): stock, the lock-bit arm (build-kvm.sh bitlock:
+#    the per-rmap lock bit of Linux 6.15, written on the same base) and the
+#    series, under shadow paging.  The lock-bit kernel first boots the
+#    aging correctness tests (@bitcheck) and the bench stops if one fails.
+#    Then ARM_BOOTS rounds (default 3) of one boot per kernel, the kernels'
+#    order rotated and reversed from round to round, each booting the
+#    @arms workloads at -smp 2 and @armsover at -smp 4, with slab_nomerge
+#    (so that /proc/slabinfo shows stock's pte_list_desc cache).  One table
+#    per workload: stock's rounds, the lock bit's and the series' lockless
+#    rounds, median (min-max) over the rounds of all boots, the spread of
+#    the per-boot medians, the writer's pace per boot (flagged when off),
+#    the bit's waits and spins, and the goals.
+# KVM_BENCH_PARTS (default "rmap aging control arms") picks the parts.
 . "$(dirname "$0")/common.sh"
 
 rounds=${1:-2}
 aging_rounds=${2:-2}
 mmus=${3:-shadow tdp}
+arm_boots=${ARM_BOOTS:-3}
+parts=" ${KVM_BENCH_PARTS:-rmap aging control arms} "
+part() { [[ $parts == *" $1 "* ]]; }
+# The kernels that share a build directory with the series' are copied
+# out (build/kvm-images/); the series' own is built last, so that its
+# build directories hold it when the bench ends.
 stock=$(bash "$HARNESS/build-kvm.sh" stock)
+if part arms; then
+	bitlock=$(bash "$HARNESS/build-kvm.sh" bitlock)
+	bitlock_lockstat=$(bash "$HARNESS/build-kvm.sh" bitlock lockstat)
+fi
+if part aging || part arms; then
+	lockstat=$(bash "$HARNESS/build-kvm.sh" converted lockstat)
+fi
 conv=$(bash "$HARNESS/build-kvm.sh" converted)
 bash "$HARNESS/build-kvm-selftests.sh" >/dev/null
 res=$BUILD/kvm-ab
 rm -rf "$res"
 mkdir -p "$res"
-if [ "$rounds" -gt 0 ]; then
+if part rmap && [ "$rounds" -gt 0 ]; then
 	for r in $(seq "$rounds"); do
 		for k in stock converted; do
 			img=$stock
@@ -53,7 +79,6 @@ if [ "$rounds" -gt 0 ]; then
 fi
 
 # --- 2. aging A/B under contention ------------------------------------------
-lockstat=$(bash "$HARNESS/build-kvm.sh" converted lockstat)
 # boot_set LABEL IMG SET MMU SMP: boot, retrying a boot that multi-threaded
 # TCG kills (it now and then oopses on an int3 of the kernel's own text
 # patching, seen on the stock kernel too), up to twice, each retry listed.
@@ -68,6 +93,7 @@ boot_set() {
 	done
 	die "run $label failed 3 times: see build/kvm-run/$label-3.log"
 }
+part aging || aging_rounds=0
 for r in $(seq "$aging_rounds"); do
 	for mmu in $mmus; do
 		echo "$mmu 2 $(boot_set "contend-$mmu-$r" "$conv" contend "$mmu" 2)" >>"$res/contend.logs"
@@ -81,7 +107,9 @@ done
 
 # --- 3. the no-contention control against stock --------------------------
 i=0
-for r in $(seq "$aging_rounds"); do
+control_rounds=${2:-2}
+part control || control_rounds=0
+for r in $(seq "$control_rounds"); do
 	for k in stock converted converted stock; do
 		img=$conv
 		[ $k = stock ] && img=$stock
@@ -92,8 +120,43 @@ for r in $(seq "$aging_rounds"); do
 		echo "$k $l" >>"$res/control.logs"
 	done
 done
+
+# --- 4. three arms: stock, the lock bit, the series ------------------------
+if part arms; then
+	l=$(BOOT_APPEND=slab_nomerge boot_set bitcheck "$bitlock" bitcheck shadow 2)
+	echo "the lock-bit arm's correctness boot (@bitcheck, shadow paging): all passed ($l)"
+	sed 's/^/  /' "$res/bitcheck-"*.results
+	arms=(stock bitlock converted)
+	for r in $(seq "$arm_boots"); do
+		# rotate by r - 1, and reverse every other round
+		order=("${arms[@]:$(((r - 1) % 3))}" "${arms[@]:0:$(((r - 1) % 3))}")
+		[ $((r % 2)) = 0 ] && order=("${order[2]}" "${order[1]}" "${order[0]}")
+		echo "three-arm boot round $r: ${order[*]}" >>"$res/arms.order"
+		for k in "${order[@]}"; do
+			case $k in stock) img=$stock ;; bitlock) img=$bitlock ;; *) img=$conv ;; esac
+			for smp in 2 4; do
+				set_=arms
+				[ $smp = 4 ] && set_=armsover
+				echo "$k $smp $r $(OUT_TAIL=80 BOOT_APPEND=slab_nomerge \
+					boot_set "arms-$k-$smp-$r" "$img" "$set_" shadow "$smp")" >>"$res/arms.logs"
+			done
+		done
+		# kvm->mmu_lock's acquisitions while only aging runs (@lockstat),
+		# on the LOCK_STAT builds of the two kernels with the switch
+		for k in "${order[@]}"; do
+			case $k in stock) continue ;; bitlock) img=$bitlock_lockstat ;; *) img=$lockstat ;; esac
+			echo "$k 2 $r $(OUT_TAIL=80 boot_set "arms-lockstat-$k-$r" "$img" lockstat shadow 2) lockstat" \
+				>>"$res/arms.logs"
+		done
+	done
+fi
 if [ -s "$res/failed-boots" ]; then
 	echo "boots retried (a kernel problem or a failed test):"
 	sed 's/^/  /' "$res/failed-boots"
 fi
-python3 "$HARNESS/kvm-bench-aging-table.py" "$res"
+if part aging || part control; then
+	python3 "$HARNESS/kvm-bench-aging-table.py" "$res"
+fi
+if part arms; then
+	python3 "$HARNESS/kvm-bench-arms-table.py" "$res"
+fi

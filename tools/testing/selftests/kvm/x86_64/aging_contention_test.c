@@ -12,9 +12,26 @@
  *
  *  -w  a host thread turns dirty logging on and off for the slot, which
  *      write-protects it under mmu_lock (a long write-locked walk);
- *  -v  the vCPU keeps writing the slot's pages (it faults on each page
+ *  -v  the vCPUs keep writing the slot's pages (it faults on each page
  *      dirty logging write-protected), and its writes per second are
- *      counted.
+ *      counted;
+ *  -a  a second host thread ages the same pages through page_idle, in the
+ *      opposite order, all through the timed pass (two agers at once, as
+ *      kswapd, direct reclaim and a working-set estimator may be); its
+ *      calls made while the first thread's pass ran are counted, and must
+ *      be more than none;
+ *  -L  long rmaps (shadow paging): the guest maps the slot's first two
+ *      pages from LONG_MAPS GVAs, alternately, so that each page's rmap
+ *      holds LONG_MAPS / 2 SPTEs, and the aging calls age those two pages
+ *      alone (-p calls, alternately); with -v the vCPUs, instead of
+ *      writing, keep moving their share of those GVAs from one page to
+ *      the other (a PTE write, INVLPG, a read: an SPTE leaves one rmap and
+ *      joins the other), each move timed as a "write".
+ *
+ * Where the kernel has the VM stats rmap_lock_{writer,ager}_{waits,spins}
+ * (a kernel whose rmaps have a per-rmap lock bit, which the series is
+ * measured against), each round also counts the acquisitions of a bit that
+ * found it held and the loops they spun, by rmap writers and by agers.
  *
  * Where /proc/lock_stat exists (CONFIG_LOCK_STAT), each round also reads
  * kvm->mmu_lock's acquisitions and contentions, for writing and reading.
@@ -51,8 +68,12 @@
 #define LOCK_STAT	"/proc/lock_stat"
 #define MAX_ROUNDS	64
 #define MAX_VCPUS	16
+/* -L: GVAs mapping the slot's first two pages, and their tables' alias. */
+#define LONG_GVA	0x80000000ULL
+#define LONG_MAPS	1024
+#define PT_ALIAS_GVA	0x7fe00000ULL
 
-static uint64_t nr_pages, nr_vcpus = 1;
+static uint64_t nr_pages, nr_vcpus = 1, long_rmaps;
 static uint64_t guest_stop;	/* host to guest: end the writes of -v */
 static uint64_t guest_writes[MAX_VCPUS];	/* guest to host: pages written */
 
@@ -78,7 +99,26 @@ static double lat_bucket_cycles(int b)
 	return b < 24 ? 0 : (double)((8ULL + b % 8) << (b / 8 - 3));
 }
 
-/* vCPU @id writes the pages i with i % nr_vcpus == id. */
+/* -L: the PTE of long map @i, through its table's alias. */
+static uint64_t *long_pte(uint64_t i)
+{
+	return (uint64_t *)(PT_ALIAS_GVA + i / 512 * PG_SIZE_4K) + i % 512;
+}
+
+/* -L: point long map @i at the slot's page @page, and fault it in. */
+static void long_map(uint64_t i, uint64_t page)
+{
+	uint64_t *pte = long_pte(i), gva = LONG_GVA + i * PG_SIZE_4K;
+
+	WRITE_ONCE(*pte, (*pte & ~PHYSICAL_PAGE_MASK) | (GPA + page * PG_SIZE_4K));
+	asm volatile("invlpg (%0)" : : "r"(gva) : "memory");
+	READ_ONCE(*(uint64_t *)gva);
+}
+
+/*
+ * vCPU @id writes the pages i with i % nr_vcpus == id; with -L, it also
+ * maps its long maps as at the start, and its load moves them.
+ */
 static void guest_code(uint64_t id)
 {
 	uint64_t i, n = 0, mine = nr_pages / nr_vcpus, t;
@@ -86,15 +126,37 @@ static void guest_code(uint64_t id)
 	for (;;) {
 		for (i = id; i < nr_pages; i += nr_vcpus)
 			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), i);
+		for (i = id; long_rmaps && i < LONG_MAPS; i += nr_vcpus)
+			long_map(i, i % 2);
 		GUEST_SYNC(0);
 		while (!READ_ONCE(guest_stop)) {
-			i = (n % mine) * nr_vcpus + id;
 			t = rdtsc();
-			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), n);
+			if (long_rmaps) {
+				i = n % (LONG_MAPS / nr_vcpus) * nr_vcpus + id;
+				long_map(i, !((*long_pte(i) & PHYSICAL_PAGE_MASK) - GPA));
+			} else {
+				i = (n % mine) * nr_vcpus + id;
+				WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), n);
+			}
 			guest_lat[id][lat_bucket(rdtsc() - t)]++;
 			WRITE_ONCE(guest_writes[id], ++n);
 		}
 		GUEST_SYNC(1);
+	}
+}
+
+/* -L: map the slot's pages 0 and 1 from LONG_MAPS GVAs; alias their tables. */
+static void map_long_rmaps(struct kvm_vm *vm)
+{
+	uint64_t i;
+
+	for (i = 0; i < LONG_MAPS; i++)
+		virt_pg_map(vm, LONG_GVA + i * PG_SIZE_4K, GPA + i % 2 * PG_SIZE_4K);
+	for (i = 0; i < LONG_MAPS / 512; i++) {
+		uint64_t *pte = vm_get_page_table_entry(vm, LONG_GVA + i * PG_SIZE_2M);
+
+		virt_pg_map(vm, PT_ALIAS_GVA + i * PG_SIZE_4K,
+			    addr_hva2gpa(vm, pte) & ~(PG_SIZE_4K - 1));
 	}
 }
 
@@ -104,6 +166,10 @@ struct round {
 	double acq_w, acq_r, con_w, con_r;	/* -1: no lock_stat */
 	double fallbacks, walks, vcpu_rate, writer_rate;
 	double faults, fault_p50_us, fault_p99_us, fault_max_us;
+	double ager2_calls;	/* -a: the second ager's calls in the pass */
+	double retries;		/* the series' extra passes; -1: not counted */
+	/* the lock-bit arm's VM stats; -1: not this kernel */
+	double w_waits, w_spins, a_waits, a_spins;
 };
 
 static struct kvm_vm *vm;
@@ -112,6 +178,78 @@ static int writer_on;
 static uint64_t writer_toggles;
 
 static uint8_t *slot_mem;
+
+/* -a: the second ager's pages, its calls, and whether it runs. */
+static int ager2_on, ager2_fd;
+static uint64_t *ager2_pfns;
+static int ager2_ncalls;
+static uint64_t ager2_count;
+
+static void *ager2_thread(void *arg)
+{
+	int i = ager2_ncalls - 1;
+
+	while (READ_ONCE(ager2_on)) {
+		mark_idle(ager2_fd, ager2_pfns[i]);
+		__atomic_add_fetch(&ager2_count, 1, __ATOMIC_RELAXED);
+		i = i ? i - 1 : ager2_ncalls - 1;
+	}
+	return NULL;
+}
+
+/* The lock-bit arm's counters (VM stats of that kernel only). */
+static const char * const bit_stats[] = {
+	"rmap_lock_writer_waits", "rmap_lock_writer_spins",
+	"rmap_lock_ager_waits", "rmap_lock_ager_spins",
+};
+static bool have_bit_stats;
+static int rmap_memory_reported;
+
+static bool vm_stat_present(struct kvm_vm *vm, const char *name)
+{
+	uint64_t v = ~0ULL;
+
+	__vm_get_stat(vm, name, &v, 1);
+	return v != ~0ULL;
+}
+
+/*
+ * -L: the memory of the VM's rmap nodes (the series' kvm_rmap_node cache,
+ * stock's and the lock-bit arm's pte_list_desc; boot with slab_nomerge so
+ * that /proc/slabinfo lists the latter) over its leaf SPTEs, printed once
+ * every long map is in place.  Objects the vCPUs' caches hold ready count
+ * too, as they do on any host.
+ */
+static void report_rmap_memory(void)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	uint64_t active, total, size, sptes;
+	char line[512], name[64];
+
+	if (!f) {
+		pr_info("rmap memory: no /proc/slabinfo\n");
+		return;
+	}
+	sptes = vm_get_stat(vm, "pages_4k") + vm_get_stat(vm, "pages_2m") +
+		vm_get_stat(vm, "pages_1g");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lu %lu %lu", name, &active, &total, &size) != 4 ||
+		    (strcmp(name, "kvm_rmap_node") && strcmp(name, "pte_list_desc")))
+			continue;
+		pr_info("rmap memory: %s %lu objects x %lu B = %lu B for %lu leaf SPTEs: %.2f B per SPTE\n",
+			name, active, size, active * size, sptes,
+			sptes ? (double)active * size / sptes : 0.0);
+	}
+	fclose(f);
+}
+
+static void read_bit_stats(double *v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[i] = have_bit_stats ? vm_get_stat(vm, bit_stats[i]) : -1;
+}
 
 static void *writer_thread(void *arg)
 {
@@ -254,11 +392,12 @@ static double pct(double *v, int n, int p)
 }
 
 static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
-		      bool load_vcpu, bool load_writer, bool lockless_param)
+		      bool load_vcpu, bool load_writer, bool lockless_param,
+		      bool two_agers)
 {
-	double *lat = calloc(ncalls, sizeof(*lat)), t0, t;
-	uint64_t fb = 0, walks = 0, writes0;
-	pthread_t vt[MAX_VCPUS], wt;
+	double *lat = calloc(ncalls, sizeof(*lat)), t0, t, bits0[4], bits1[4];
+	uint64_t fb = 0, walks = 0, writes0, a2_0 = 0, retries0;
+	pthread_t vt[MAX_VCPUS], wt, at;
 	bool have_lock_stat;
 	int i;
 
@@ -270,6 +409,8 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	sync_global_to_guest(vm, guest_stop);
 	for (i = 0; i < nr_vcpus; i++)
 		run_to_sync(vcpus[i], 0);
+	if (long_rmaps && !rmap_memory_reported++)
+		report_rmap_memory();
 	/* Pages still in a per-CPU LRU batch are not aged: drain them. */
 	system("echo 1 > /proc/sys/vm/drop_caches");
 	for (i = 0; load_vcpu && i < nr_vcpus; i++)
@@ -278,6 +419,13 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	if (load_writer) {
 		WRITE_ONCE(writer_on, 1);
 		pthread_create(&wt, NULL, writer_thread, NULL);
+	}
+	if (two_agers) {
+		WRITE_ONCE(ager2_on, 1);
+		pthread_create(&at, NULL, ager2_thread, NULL);
+		for (t0 = now(); !__atomic_load_n(&ager2_count, __ATOMIC_RELAXED) &&
+		     now() - t0 < 5;)
+			;
 	}
 	if (lockless_param) {
 		fb = vm_get_stat(vm, "lockless_age_fallbacks");
@@ -293,6 +441,9 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	have_lock_stat = access(LOCK_STAT, W_OK) == 0;
 	if (have_lock_stat)
 		write_file(LOCK_STAT, "0");
+	read_bit_stats(bits0);
+	a2_0 = __atomic_load_n(&ager2_count, __ATOMIC_RELAXED);
+	retries0 = vm_debugfs_u64(vm, "lockless_age_retries");
 
 	t0 = now();
 	for (i = 0; i < ncalls; i++) {
@@ -301,6 +452,15 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 		lat[i] = (now() - t) * 1e6;
 	}
 	r->pass_us = (now() - t0) * 1e6;
+	r->ager2_calls = __atomic_load_n(&ager2_count, __ATOMIC_RELAXED) - a2_0;
+	/* CONFIG_KVM_PROVE_MMU's debugfs file; ~0 where there is none */
+	r->retries = retries0 == ~0ULL ? -1 :
+		     (double)(vm_debugfs_u64(vm, "lockless_age_retries") - retries0);
+	read_bit_stats(bits1);
+	r->w_waits = have_bit_stats ? bits1[0] - bits0[0] : -1;
+	r->w_spins = have_bit_stats ? bits1[1] - bits0[1] : -1;
+	r->a_waits = have_bit_stats ? bits1[2] - bits0[2] : -1;
+	r->a_spins = have_bit_stats ? bits1[3] - bits0[3] : -1;
 
 	if (!have_lock_stat ||
 	    !read_mmu_lock_stat(&r->acq_w, &r->acq_r, &r->con_w, &r->con_r)) {
@@ -316,6 +476,10 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	if (load_writer) {
 		WRITE_ONCE(writer_on, 0);
 		pthread_join(wt, NULL);
+	}
+	if (two_agers) {
+		WRITE_ONCE(ager2_on, 0);
+		pthread_join(at, NULL);
 	}
 	r->writer_rate = writer_toggles / (r->pass_us / 1e6);
 	/* The guest ends its writes (or skips them) and stops again. */
@@ -368,24 +532,34 @@ static const struct {
 	{ "vcpu_fault_p50_us", offsetof(struct round, fault_p50_us) },
 	{ "vcpu_fault_p99_us", offsetof(struct round, fault_p99_us) },
 	{ "vcpu_fault_max_us", offsetof(struct round, fault_max_us) },
+	{ "ager2_calls", offsetof(struct round, ager2_calls) },
+	{ "walk_retries", offsetof(struct round, retries) },
+	{ "bit_writer_waits", offsetof(struct round, w_waits) },
+	{ "bit_writer_spins", offsetof(struct round, w_spins) },
+	{ "bit_ager_waits", offsetof(struct round, a_waits) },
+	{ "bit_ager_spins", offsetof(struct round, a_spins) },
 };
 
 static void help(const char *name)
 {
-	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct]\n"
+	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct] [-a] [-L]\n"
 	       " -p: pages of the slot (default 4096)\n"
 	       " -n: rounds, a multiple of 4 (ABBA blocks; default 8)\n"
 	       " -t: back the slot with transparent huge pages\n"
 	       " -w: a host thread toggles dirty logging during the aging\n"
 	       " -v: the vCPUs write the slot during the aging\n"
 	       " -V: vCPUs, each writing its share of the pages (default 1)\n"
-	       " -i: zap the SPTEs lockless walks are about to clear, at pct %%\n", name);
+	       " -i: zap the SPTEs lockless walks are about to clear, at pct %%\n"
+	       " -a: a second host thread ages the same pages meanwhile\n"
+	       " -L: age two pages of %d SPTEs each (-p calls); -v moves their SPTEs\n",
+	       name, LONG_MAPS / 2);
 	exit(KSFT_SKIP);
 }
 
 int main(int argc, char *argv[])
 {
 	bool thp = false, load_writer = false, load_vcpu = false, lockless_param;
+	bool two_agers = false;
 	int opt, rounds = 8, ncalls = 0, idle_fd, pagemap_fd, i, k, inject = 0;
 	unsigned long drops = 0;
 	struct round rs[MAX_ROUNDS] = {};
@@ -394,7 +568,7 @@ int main(int argc, char *argv[])
 	uint8_t *mem;
 
 	nr_pages = 4096;
-	while ((opt = getopt(argc, argv, "p:n:twvV:i:h")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:twvV:i:aLh")) != -1) {
 		switch (opt) {
 		case 'p':
 			nr_pages = strtoull(optarg, NULL, 0);
@@ -414,6 +588,12 @@ int main(int argc, char *argv[])
 		case 'V':
 			nr_vcpus = strtoull(optarg, NULL, 0);
 			break;
+		case 'a':
+			two_agers = true;
+			break;
+		case 'L':
+			long_rmaps = 1;
+			break;
 		case 'i':
 			inject = atoi_positive("Injection percentage", optarg);
 			TEST_ASSERT(inject <= 100, "-i takes a percentage");
@@ -427,6 +607,8 @@ int main(int argc, char *argv[])
 	TEST_ASSERT(nr_pages >= 512 && nr_pages % 512 == 0, "-p: a multiple of 512");
 	TEST_ASSERT(nr_vcpus >= 1 && nr_vcpus <= MAX_VCPUS && nr_pages % nr_vcpus == 0,
 		    "-V: 1 to %d vCPUs, dividing the pages", MAX_VCPUS);
+	TEST_ASSERT(!long_rmaps || (!thp && LONG_MAPS % nr_vcpus == 0),
+		    "-L: small pages, and vCPUs dividing %d", LONG_MAPS);
 	idle_fd = open("/sys/kernel/mm/page_idle/bitmap", O_RDWR);
 	__TEST_REQUIRE(idle_fd >= 0, "no page_idle bitmap (CONFIG_IDLE_PAGE_TRACKING)");
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
@@ -457,14 +639,23 @@ int main(int argc, char *argv[])
 	vm_set_user_memory_region(vm, SLOT, 0, GPA, size, mem);
 	slot_mem = mem;
 	virt_map(vm, GVA, GPA, nr_pages);
+	if (long_rmaps)
+		map_long_rmaps(vm);
 	sync_global_to_guest(vm, nr_pages);
 	sync_global_to_guest(vm, nr_vcpus);
+	sync_global_to_guest(vm, long_rmaps);
+	have_bit_stats = true;
+	for (i = 0; i < 4 && have_bit_stats; i++)
+		have_bit_stats = vm_stat_present(vm, bit_stats[i]);
 
 	/* One call per page, or per huge page: a tail page's write ages nothing. */
 	pfns = calloc(nr_pages, sizeof(*pfns));
 	TEST_ASSERT(pfns, "calloc");
 	for (i = 0; i < (int)nr_pages; i += thp ? 512 : 1)
-		pfns[ncalls++] = pfn_of(pagemap_fd, mem + i * PG_SIZE_4K);
+		pfns[ncalls++] = pfn_of(pagemap_fd, mem + (long_rmaps ? i % 2 : i) * PG_SIZE_4K);
+	ager2_fd = idle_fd;
+	ager2_pfns = pfns;
+	ager2_ncalls = ncalls;
 	for (i = 0; thp && i < ncalls; i++) {
 		uint64_t next = pfn_of(pagemap_fd, mem + (i * 512 + 1) * PG_SIZE_4K);
 
@@ -472,20 +663,27 @@ int main(int argc, char *argv[])
 			    "-t: huge page %d is not a THP (no THP available?)", i);
 	}
 
-	pr_info("aging %lu pages in %d calls (%s), %lu vCPUs, rounds ABBA: %d, load: %s%s%s\n",
-		nr_pages, ncalls, thp ? "THP, 512 gfns a call" : "4 KiB a call", nr_vcpus, rounds,
-		load_writer ? "dirty-log writer " : "", load_vcpu ? "vCPU writes " : "",
-		load_writer || load_vcpu ? "" : "none");
+	pr_info("aging %lu pages in %d calls (%s), %lu vCPUs, rounds ABBA: %d, load: %s%s%s%s\n",
+		long_rmaps ? 2 : nr_pages, ncalls,
+		thp ? "THP, 512 gfns a call" :
+		long_rmaps ? "4 KiB a call, two pages of 512 SPTEs" : "4 KiB a call",
+		nr_vcpus, rounds,
+		load_writer ? "dirty-log writer " : "",
+		load_vcpu ? (long_rmaps ? "vCPUs moving SPTEs " : "vCPU writes ") : "",
+		two_agers ? "second ager " : "",
+		load_writer || load_vcpu || two_agers ? "" : "none");
 	for (i = 0; i < rounds; i++) {
 		rs[i].lockless = lockless_param && ((i % 4 == 1) || (i % 4 == 2));
 		age_round(&rs[i], pfns, ncalls, idle_fd, load_vcpu, load_writer,
-			  lockless_param);
-		pr_info("round %d %s: pass %.0f us, call p50 %.1f p99 %.1f max %.1f us, mmu_lock acq w %.0f r %.0f con w %.0f r %.0f, fallbacks %.0f, walks %.0f, vCPU %.0f writes/s, writer %.1f toggles/s, vCPU faults %.0f p50 %.1f p99 %.1f max %.1f us\n",
+			  lockless_param, two_agers);
+		pr_info("round %d %s: pass %.0f us, call p50 %.1f p99 %.1f max %.1f us, mmu_lock acq w %.0f r %.0f con w %.0f r %.0f, fallbacks %.0f, walks %.0f, vCPU %.0f writes/s, writer %.1f toggles/s, vCPU faults %.0f p50 %.1f p99 %.1f max %.1f us, ager2 %.0f calls, retries %.0f, bit waits/spins writer %.0f/%.0f ager %.0f/%.0f\n",
 			i, rs[i].lockless ? "lockless" : "locked", rs[i].pass_us,
 			rs[i].p50_us, rs[i].p99_us, rs[i].max_us, rs[i].acq_w,
 			rs[i].acq_r, rs[i].con_w, rs[i].con_r, rs[i].fallbacks,
 			rs[i].walks, rs[i].vcpu_rate, rs[i].writer_rate, rs[i].faults,
-			rs[i].fault_p50_us, rs[i].fault_p99_us, rs[i].fault_max_us);
+			rs[i].fault_p50_us, rs[i].fault_p99_us, rs[i].fault_max_us,
+			rs[i].ager2_calls, rs[i].retries, rs[i].w_waits, rs[i].w_spins,
+			rs[i].a_waits, rs[i].a_spins);
 	}
 	if (lockless_param)
 		set_lockless(true);
@@ -503,6 +701,12 @@ int main(int argc, char *argv[])
 		char a[2][64];
 		int m;
 
+		/* Figures of a load or a kernel this run does not have. */
+		if ((!two_agers && fields[k].off == offsetof(struct round, ager2_calls)) ||
+		    (rs[0].retries < 0 && fields[k].off == offsetof(struct round, retries)) ||
+		    (!have_bit_stats && fields[k].off >= offsetof(struct round, w_waits)))
+			continue;
+
 		for (m = 0; m < 1 + lockless_param; m++) {
 			spread(rs, rounds, m, fields[k].off, &med[m], &lo[m], &hi[m]);
 			snprintf(a[m], sizeof(a[m]), "%.1f (%.1f-%.1f)", med[m], lo[m], hi[m]);
@@ -517,7 +721,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* Nothing but aging ran while lock_stat counted: every acquisition was aging's. */
-	if (rs[0].acq_w >= 0 && !load_writer && !load_vcpu && !inject) {
+	if (rs[0].acq_w >= 0 && !load_writer && !load_vcpu && !inject && !two_agers) {
 		for (i = 0; i < rounds; i++) {
 			double acq = rs[i].acq_w + rs[i].acq_r;
 
@@ -532,9 +736,12 @@ int main(int argc, char *argv[])
 		}
 		pr_info("lock_stat: the lockless arm took mmu_lock only to fall back; the locked arm once a call or more\n");
 	}
-	for (i = 0; i < rounds; i++)
+	for (i = 0; i < rounds; i++) {
 		TEST_ASSERT(!rs[i].lockless || rs[i].walks > 0,
 			    "round %d, lockless: no walk without mmu_lock", i);
+		TEST_ASSERT(!two_agers || rs[i].ager2_calls > 0,
+			    "round %d: the second ager made no call during the pass", i);
+	}
 	kvm_vm_free(vm);
 	return 0;
 }
