@@ -26,7 +26,10 @@
  *      alone (-p calls, alternately); with -v the vCPUs, instead of
  *      writing, keep moving their share of those GVAs from one page to
  *      the other (a PTE write, INVLPG, a read: an SPTE leaves one rmap and
- *      joins the other), each move timed as a "write".
+ *      joins the other), each move timed as a "write".  After the rounds
+ *      the guest unmaps every long map, and the rmap nodes that frees
+ *      (/proc/slabinfo; boot with slab_nomerge for stock's cache) over
+ *      the SPTEs dropped is printed: the rmaps' memory per SPTE.
  *
  * Where the kernel has the VM stats rmap_lock_{writer,ager}_{waits,spins}
  * (a kernel whose rmaps have a per-rmap lock bit, which the series is
@@ -75,6 +78,7 @@
 
 static uint64_t nr_pages, nr_vcpus = 1, long_rmaps;
 static uint64_t guest_stop;	/* host to guest: end the writes of -v */
+static uint64_t guest_unmap;	/* host to guest: -L, unmap the long maps */
 static uint64_t guest_writes[MAX_VCPUS];	/* guest to host: pages written */
 
 /*
@@ -124,6 +128,14 @@ static void guest_code(uint64_t id)
 	uint64_t i, n = 0, mine = nr_pages / nr_vcpus, t;
 
 	for (;;) {
+		if (READ_ONCE(guest_unmap)) {
+			for (i = id; i < LONG_MAPS; i += nr_vcpus) {
+				WRITE_ONCE(*long_pte(i), 0);
+				asm volatile("invlpg (%0)"
+					     : : "r"(LONG_GVA + i * PG_SIZE_4K) : "memory");
+			}
+			GUEST_SYNC(2);
+		}
 		for (i = id; i < nr_pages; i += nr_vcpus)
 			WRITE_ONCE(*(uint64_t *)(GVA + i * PG_SIZE_4K), i);
 		for (i = id; long_rmaps && i < LONG_MAPS; i += nr_vcpus)
@@ -203,7 +215,6 @@ static const char * const bit_stats[] = {
 	"rmap_lock_ager_waits", "rmap_lock_ager_spins",
 };
 static bool have_bit_stats;
-static int rmap_memory_reported;
 
 static bool vm_stat_present(struct kvm_vm *vm, const char *name)
 {
@@ -214,33 +225,70 @@ static bool vm_stat_present(struct kvm_vm *vm, const char *name)
 }
 
 /*
- * -L: the memory of the VM's rmap nodes (the series' kvm_rmap_node cache,
- * stock's and the lock-bit arm's pte_list_desc; boot with slab_nomerge so
- * that /proc/slabinfo lists the latter) over its leaf SPTEs, printed once
- * every long map is in place.  Objects the vCPUs' caches hold ready count
- * too, as they do on any host.
+ * -L: the objects in use and the object size of the VM's rmap node cache
+ * (the series' kvm_rmap_node, stock's pte_list_desc; boot with
+ * slab_nomerge so that /proc/slabinfo lists the latter); false if neither.
+ */
+static bool rmap_slab(char *name, uint64_t *active, uint64_t *size)
+{
+	static const char * const caches[] = { "kvm_rmap_node", "pte_list_desc" };
+	char line[512];
+	uint64_t total;
+	bool found = false;
+	FILE *f;
+	int i;
+
+	/*
+	 * SLUB counts the free objects of a CPU's slab as in use: shrinking
+	 * the cache first puts them back on its lists, where they count free.
+	 */
+	for (i = 0; i < 2; i++) {
+		snprintf(line, sizeof(line), "/sys/kernel/slab/%s/shrink", caches[i]);
+		if (access(line, W_OK) == 0)
+			write_file(line, "1");
+	}
+	f = fopen("/proc/slabinfo", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%63s %lu %lu %lu", name, active, &total, size) == 4 &&
+			(!strcmp(name, "kvm_rmap_node") || !strcmp(name, "pte_list_desc"));
+	fclose(f);
+	return found;
+}
+
+static uint64_t leaf_sptes(void)
+{
+	return vm_get_stat(vm, "pages_4k") + vm_get_stat(vm, "pages_2m") +
+	       vm_get_stat(vm, "pages_1g");
+}
+
+/*
+ * -L, after the rounds: the guest unmaps every long map, which empties both
+ * long rmaps and frees their nodes and nothing else (no fault runs, so the
+ * vCPUs' caches of ready nodes stay as they were); the nodes freed over the
+ * SPTEs dropped is what those rmaps cost a leaf SPTE.
  */
 static void report_rmap_memory(void)
 {
-	FILE *f = fopen("/proc/slabinfo", "r");
-	uint64_t active, total, size, sptes;
-	char line[512], name[64];
+	uint64_t active0, active1, size, sptes0, sptes1;
+	char name[64];
+	int i;
 
-	if (!f) {
-		pr_info("rmap memory: no /proc/slabinfo\n");
+	if (!rmap_slab(name, &active0, &size)) {
+		pr_info("rmap memory: no rmap node cache in /proc/slabinfo (boot with slab_nomerge)\n");
 		return;
 	}
-	sptes = vm_get_stat(vm, "pages_4k") + vm_get_stat(vm, "pages_2m") +
-		vm_get_stat(vm, "pages_1g");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %lu %lu %lu", name, &active, &total, &size) != 4 ||
-		    (strcmp(name, "kvm_rmap_node") && strcmp(name, "pte_list_desc")))
-			continue;
-		pr_info("rmap memory: %s %lu objects x %lu B = %lu B for %lu leaf SPTEs: %.2f B per SPTE\n",
-			name, active, size, active * size, sptes,
-			sptes ? (double)active * size / sptes : 0.0);
-	}
-	fclose(f);
+	sptes0 = leaf_sptes();
+	guest_unmap = 1;
+	sync_global_to_guest(vm, guest_unmap);
+	for (i = 0; i < nr_vcpus; i++)
+		run_to_sync(vcpus[i], 2);
+	TEST_ASSERT(rmap_slab(name, &active1, &size), "the rmap node cache went");
+	sptes1 = leaf_sptes();
+	pr_info("rmap memory: %s %lu objects x %lu B = %lu B for %lu leaf SPTEs: %.2f B per SPTE\n",
+		name, active0 - active1, size, (active0 - active1) * size, sptes0 - sptes1,
+		sptes0 > sptes1 ? (double)(active0 - active1) * size / (sptes0 - sptes1) : 0.0);
 }
 
 static void read_bit_stats(double *v)
@@ -409,8 +457,6 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	sync_global_to_guest(vm, guest_stop);
 	for (i = 0; i < nr_vcpus; i++)
 		run_to_sync(vcpus[i], 0);
-	if (long_rmaps && !rmap_memory_reported++)
-		report_rmap_memory();
 	/* Pages still in a per-CPU LRU batch are not aged: drain them. */
 	system("echo 1 > /proc/sys/vm/drop_caches");
 	for (i = 0; load_vcpu && i < nr_vcpus; i++)
@@ -687,6 +733,8 @@ int main(int argc, char *argv[])
 	}
 	if (lockless_param)
 		set_lockless(true);
+	if (long_rmaps)
+		report_rmap_memory();
 	if (inject) {
 		fail_lockless_age_this_thread(false);
 		fail_lockless_age_set(0, 0, 0);

@@ -690,15 +690,22 @@ static void check_lockless_stats(struct aging_run *run)
 	retries = vm_debugfs_u64(vm, "lockless_age_retries");
 	max_passes = vm_debugfs_u64(vm, "max_lockless_age_passes");
 	foreign = vm_debugfs_u64(vm, "lockless_age_foreign");
-	pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
-		walks, retries, fallbacks, foreign, max_passes);
-	pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
-		walks ? retries * 1000.0 / walks : 0.0,
-		walks ? fallbacks * 1000.0 / walks : 0.0,
-		walks ? foreign * 1000.0 / walks : 0.0,
-		run->inject_pct ? " (races injected)" : "");
-	pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
-		vm_debugfs_u64(vm, "max_mmu_deferred_free_pages"));
+	if (retries == ~0ULL) {
+		/* a kernel without the walk's debugfs counters */
+		pr_info("lockless aging: %lu rmap walks, %lu ranges fell back (no debugfs counters of the walk)\n",
+			walks, fallbacks);
+	} else {
+		pr_info("lockless aging: %lu rmap walks, %lu extra passes, %lu ranges fell back, %lu foreign SPTEs refused, at most %lu passes\n",
+			walks, retries, fallbacks, foreign, max_passes);
+		pr_info("lockless aging per 1000 walks: %.2f extra passes, %.2f fallbacks, %.2f foreign SPTEs refused%s\n",
+			walks ? retries * 1000.0 / walks : 0.0,
+			walks ? fallbacks * 1000.0 / walks : 0.0,
+			walks ? foreign * 1000.0 / walks : 0.0,
+			run->inject_pct ? " (races injected)" : "");
+	}
+	if (vm_debugfs_u64(vm, "max_mmu_deferred_free_pages") != ~0ULL)
+		pr_info("deferred shadow-page frees: at most %lu pages waiting\n",
+			vm_debugfs_u64(vm, "max_mmu_deferred_free_pages"));
 	/*
 	 * The first half's rmaps: at least one per page and pass, walked or,
 	 * where a race was injected, handed to the locked path.
