@@ -28,7 +28,7 @@ FIELDS = ("pass_us", "call_p50_us", "call_p99_us", "call_max_us", "mmu_lock_acq_
           "bit_writer_waits", "bit_writer_spins", "bit_ager_waits", "bit_ager_spins")
 SHOW = ("call_p50_us", "call_p99_us", "call_max_us", "pass_us", "vcpu_fault_p50_us",
         "vcpu_fault_p99_us", "vcpu_writes_per_s", "writer_toggles_per_s", "ager2_calls",
-        "fallbacks", "walk_retries", "bit_writer_waits", "bit_writer_spins",
+        "walks", "fallbacks", "walk_retries", "bit_writer_waits", "bit_writer_spins",
         "bit_ager_waits", "bit_ager_spins")
 MEM = re.compile(r"rmap memory: (\S+) (\d+) objects x (\d+) B = (\d+) B for (\d+) leaf SPTEs")
 ARMS = ("stock", "bitlock", "converted")
@@ -156,7 +156,7 @@ for key, w in work.items():
                   f"{w[k]['mem'][0][0]} B for {w[k]['mem'][0][1]} SPTEs in the first)")
     if key.startswith("LOCK_STAT"):
         continue
-    contended = "second ager" in key or "moving SPTEs" in key
+    contended = any(x in key for x in ("second ager", "reclaim ager", "moving SPTEs"))
     b_r, o_r = rounds_of(w, "bitlock"), rounds_of(w, "converted")
     for f, bound in ((("call_p99_us", 0.5), ("vcpu_fault_p99_us", 0.5)) if contended else
                      (("call_p50_us", 1.05), ("call_p99_us", 1.05))):
@@ -184,6 +184,7 @@ for key, w in work.items():
         rs = w["bitlock"]["lockless"]
         spins = sum(r["bit_writer_spins"] + r["bit_ager_spins"] for r in rs if r["bit_writer_spins"] >= 0)
         print(f"   lock bit spins over its lockless rounds: {spins:.0f} ({key})")
-    if "second ager" in key:
+    if "second ager" in key or "reclaim ager" in key:
         calls = [r["ager2_calls"] for k in ARMS if k in w for r in rounds_of(w, k)]
-        print(f"   second ager's calls during a pass: min {min(calls):.0f} ({key})")
+        print(f"   second ager's calls (page_idle writes or memory.reclaim requests) during a "
+              f"pass: min {min(calls):.0f} ({key})")

@@ -18,8 +18,14 @@
  *  -a  a second host thread ages the same pages through page_idle, in the
  *      opposite order, all through the timed pass (two agers at once, as
  *      kswapd, direct reclaim and a working-set estimator may be); its
- *      calls made while the first thread's pass ran are counted, and must
- *      be more than none;
+ *      calls that overlap the first thread's pass (begun during it, or in
+ *      flight when it began) are counted, and must be more than none;
+ *  -R KIB  the second ager is reclaim instead: a host thread asks the
+ *      test's memory cgroup to reclaim KIB KiB to swap (memory.reclaim),
+ *      again and again through the timed pass, the slot's pages put on
+ *      the inactive list (MADV_COLD) before each round; reclaim's
+ *      clear_flush_young ages what it scans (pages it finds old go to
+ *      swap, and the next round's writes bring them back);
  *  -L  long rmaps (shadow paging): the guest maps the slot's first two
  *      pages from LONG_MAPS GVAs, alternately, so that each page's rmap
  *      holds LONG_MAPS / 2 SPTEs, and the aging calls age those two pages
@@ -64,6 +70,7 @@
 #include "processor.h"
 #include "page_aging.h"
 #include "fail_lockless_age.h"
+#include "memcg_reclaim.h"
 
 #define SLOT		10
 #define GPA		0x40000000ULL
@@ -178,7 +185,7 @@ struct round {
 	double acq_w, acq_r, con_w, con_r;	/* -1: no lock_stat */
 	double fallbacks, walks, vcpu_rate, writer_rate;
 	double faults, fault_p50_us, fault_p99_us, fault_max_us;
-	double ager2_calls;	/* -a: the second ager's calls in the pass */
+	double ager2_calls;	/* -a, -R: the second ager's calls in the pass */
 	double retries;		/* the series' extra passes; -1: not counted */
 	/* the lock-bit arm's VM stats; -1: not this kernel */
 	double w_waits, w_spins, a_waits, a_spins;
@@ -191,22 +198,38 @@ static uint64_t writer_toggles;
 
 static uint8_t *slot_mem;
 
-/* -a: the second ager's pages, its calls, and whether it runs. */
-static int ager2_on, ager2_fd;
+/*
+ * -a, -R: the second ager's pages, whether it runs, the calls it began and
+ * whether one is in flight (a reclaim request can take longer than a pass).
+ */
+static int ager2_on, ager2_fd, ager2_reclaim_kib;
 static uint64_t *ager2_pfns;
 static int ager2_ncalls;
-static uint64_t ager2_count;
+static uint64_t ager2_count, ager2_busy;
 
 static void *ager2_thread(void *arg)
 {
 	int i = ager2_ncalls - 1;
 
 	while (READ_ONCE(ager2_on)) {
-		mark_idle(ager2_fd, ager2_pfns[i]);
-		__atomic_add_fetch(&ager2_count, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ager2_busy, 1, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&ager2_count, 1, __ATOMIC_SEQ_CST);
+		if (ager2_reclaim_kib)
+			ask_reclaim(ager2_reclaim_kib);
+		else
+			mark_idle(ager2_fd, ager2_pfns[i]);
+		__atomic_store_n(&ager2_busy, 0, __ATOMIC_SEQ_CST);
 		i = i ? i - 1 : ager2_ncalls - 1;
 	}
 	return NULL;
+}
+
+/* The calls begun so far, less one if one is in flight (it overlaps too). */
+static uint64_t ager2_calls_before(void)
+{
+	uint64_t n = __atomic_load_n(&ager2_count, __ATOMIC_SEQ_CST);
+
+	return n - (__atomic_load_n(&ager2_busy, __ATOMIC_SEQ_CST) ? 1 : 0);
 }
 
 /* The lock-bit arm's counters (VM stats of that kernel only). */
@@ -459,6 +482,10 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 		run_to_sync(vcpus[i], 0);
 	/* Pages still in a per-CPU LRU batch are not aged: drain them. */
 	system("echo 1 > /proc/sys/vm/drop_caches");
+	/* -R: the slot's pages where reclaim looks first (the inactive list). */
+	if (ager2_reclaim_kib)
+		TEST_ASSERT(!madvise(slot_mem, nr_pages * PG_SIZE_4K, MADV_COLD),
+			    "MADV_COLD");
 	for (i = 0; load_vcpu && i < nr_vcpus; i++)
 		pthread_create(&vt[i], NULL, vcpu_thread, vcpus[i]);
 	writer_toggles = 0;
@@ -488,7 +515,7 @@ static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,
 	if (have_lock_stat)
 		write_file(LOCK_STAT, "0");
 	read_bit_stats(bits0);
-	a2_0 = __atomic_load_n(&ager2_count, __ATOMIC_RELAXED);
+	a2_0 = ager2_calls_before();
 	retries0 = vm_debugfs_u64(vm, "lockless_age_retries");
 
 	t0 = now();
@@ -588,7 +615,7 @@ static const struct {
 
 static void help(const char *name)
 {
-	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct] [-a] [-L]\n"
+	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct] [-a] [-R KiB] [-L]\n"
 	       " -p: pages of the slot (default 4096)\n"
 	       " -n: rounds, a multiple of 4 (ABBA blocks; default 8)\n"
 	       " -t: back the slot with transparent huge pages\n"
@@ -597,6 +624,7 @@ static void help(const char *name)
 	       " -V: vCPUs, each writing its share of the pages (default 1)\n"
 	       " -i: zap the SPTEs lockless walks are about to clear, at pct %%\n"
 	       " -a: a second host thread ages the same pages meanwhile\n"
+	       " -R: a host thread asks memory.reclaim for KiB at a time meanwhile\n"
 	       " -L: age two pages of %d SPTEs each (-p calls); -v moves their SPTEs\n",
 	       name, LONG_MAPS / 2);
 	exit(KSFT_SKIP);
@@ -614,7 +642,7 @@ int main(int argc, char *argv[])
 	uint8_t *mem;
 
 	nr_pages = 4096;
-	while ((opt = getopt(argc, argv, "p:n:twvV:i:aLh")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:twvV:i:aR:Lh")) != -1) {
 		switch (opt) {
 		case 'p':
 			nr_pages = strtoull(optarg, NULL, 0);
@@ -636,6 +664,10 @@ int main(int argc, char *argv[])
 			break;
 		case 'a':
 			two_agers = true;
+			break;
+		case 'R':
+			two_agers = true;
+			ager2_reclaim_kib = atoi_positive("KiB per reclaim", optarg);
 			break;
 		case 'L':
 			long_rmaps = 1;
@@ -669,6 +701,10 @@ int main(int argc, char *argv[])
 		fail_lockless_age_this_thread(true);
 		drops = fail_lockless_age_read("dropped");
 	}
+
+	/* Guest memory is charged to the test's cgroup: the test is in it first. */
+	if (ager2_reclaim_kib)
+		reclaim_setup("aging_contention_test");
 
 	/* 2 MiB-aligned, huge pages (-t) or small ones only. */
 	size = nr_pages * PG_SIZE_4K;
@@ -716,7 +752,7 @@ int main(int argc, char *argv[])
 		nr_vcpus, rounds,
 		load_writer ? "dirty-log writer " : "",
 		load_vcpu ? (long_rmaps ? "vCPUs moving SPTEs " : "vCPU writes ") : "",
-		two_agers ? "second ager " : "",
+		two_agers ? (ager2_reclaim_kib ? "reclaim ager " : "second ager ") : "",
 		load_writer || load_vcpu || two_agers ? "" : "none");
 	for (i = 0; i < rounds; i++) {
 		rs[i].lockless = lockless_param && ((i % 4 == 1) || (i % 4 == 2));
