@@ -237,6 +237,7 @@ static const char * const bit_stats[] = {
 	"rmap_lock_writer_waits", "rmap_lock_writer_spins",
 	"rmap_lock_ager_waits", "rmap_lock_ager_spins",
 };
+
 static bool have_bit_stats;
 
 static bool vm_stat_present(struct kvm_vm *vm, const char *name)
@@ -615,7 +616,8 @@ static const struct {
 
 static void help(const char *name)
 {
-	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct] [-a] [-R KiB] [-L]\n"
+	printf("usage: %s [-p pages] [-n rounds] [-t] [-w] [-v] [-V vcpus] [-i pct]\n"
+	       "          [-a] [-R KiB] [-L]\n"
 	       " -p: pages of the slot (default 4096)\n"
 	       " -n: rounds, a multiple of 4 (ABBA blocks; default 8)\n"
 	       " -t: back the slot with transparent huge pages\n"

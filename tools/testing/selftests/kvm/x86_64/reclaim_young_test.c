@@ -49,7 +49,6 @@
 #define DEFAULT_ROUNDS	8
 #define DEFAULT_KIB	128		/* asked of reclaim per round */
 
-
 static void guest_code(void)
 {
 	uint64_t round, i;
