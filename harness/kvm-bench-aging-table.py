@@ -16,7 +16,7 @@ FIELDS = ("pass_us", "call_p50_us", "call_p99_us", "call_max_us", "mmu_lock_acq_
           "mmu_lock_acq_r", "mmu_lock_con_w", "mmu_lock_con_r", "fallbacks", "walks",
           "vcpu_writes_per_s", "writer_toggles_per_s", "vcpu_faults", "vcpu_fault_p50_us",
           "vcpu_fault_p99_us", "vcpu_fault_max_us")
-def rounds(path, out, tag):
+def rounds(path, out, tag, boot=None):
     key = None
     for line in open(path, errors="replace"):
         m = re.search(r"\] aging (\d+) pages in \d+ calls \(([^)]*)\), (\d+) vCPUs, .*load: (.*)$", line)
@@ -25,14 +25,19 @@ def rounds(path, out, tag):
             continue
         m = ROUND.search(line)
         if m and key:
+            r = dict(zip(FIELDS, map(float, m.groups()[1:])))
+            r["boot"] = boot
             arm = out.setdefault(key, {"locked": [], "lockless": []})[m.group(1)]
-            arm.append(dict(zip(FIELDS, map(float, m.groups()[1:]))))
+            arm.append(r)
 def med(rs, f):
     return statistics.median(r[f] for r in rs) if rs else None
 work = {}
 for line in open(os.path.join(d, "contend.logs")):
     mmu, smp, path = line.split()
-    rounds(path, work, f"{mmu} MMU, L1 -smp {smp}" + (", LOCK_STAT kernel" if "lockstat-" in path else ""))
+    # the boot: the round of kvm-bench.sh its label ends with (LABEL-ROUND-TRY.log)
+    boot = re.sub(r"-\d+\.log$", "", os.path.basename(path)).rsplit("-", 1)[-1]
+    rounds(path, work, f"{mmu} MMU, L1 -smp {smp}" + (", LOCK_STAT kernel" if "lockstat-" in path else ""),
+           boot)
 print("aging A/B under contention (aging_contention_test, QEMU -accel tcg,thread=multi): "
       "median (min-max) over every round of every boot")
 for key, arms in work.items():
@@ -45,7 +50,26 @@ for key, arms in work.items():
             cells.append(f"{statistics.median(xs):.1f} ({min(xs):.1f}-{max(xs):.1f})" if xs else "-")
         a, b = med(arms["locked"], f), med(arms["lockless"], f)
         ratio = f"{b / a:.2f}" if a and b is not None and a > 0 else "-"
-        print(f"   {f:22s} {cells[0]:>32s} {cells[1]:>32s} {ratio:>7s}")
+        # the ratio in each boot alone: its spread between boots
+        per = []
+        for bt in sorted({r["boot"] for r in arms["locked"]}):
+            x = med([r for r in arms["locked"] if r["boot"] == bt], f)
+            y = med([r for r in arms["lockless"] if r["boot"] == bt], f)
+            if x is not None and x > 0 and y is not None and y >= 0:
+                per.append(y / x)
+        spread = f"{min(per):.2f}-{max(per):.2f} in {len(per)} boots" if per else ""
+        print(f"   {f:22s} {cells[0]:>32s} {cells[1]:>32s} {ratio:>7s}  {spread}")
+    # the writer's pace in each boot, beside the ratios it drives; a boot
+    # under half the median of the workload's boots is off pace
+    if "dirty-log writer" in key:
+        paces = {}
+        for r in arms["locked"] + arms["lockless"]:
+            paces.setdefault(r["boot"], []).append(r["writer_toggles_per_s"])
+        pm = {bt: statistics.median(v) for bt, v in paces.items()}
+        allm = statistics.median(pm.values())
+        print("   writer pace, toggles/s (median of the boot's rounds): " +
+              ", ".join(f"boot {bt} {v:.0f}{' OFF PACE' if v < allm / 2 else ''}"
+                        for bt, v in sorted(pm.items())))
 def ratio(pred, f):
     out = []
     for key, arms in work.items():
@@ -59,7 +83,8 @@ def goal(title, pairs, ok):
         print(f"   {title}: {x:.2f} ({key}): {'met' if ok(x) else 'NOT met'}")
     if not pairs:
         print(f"   {title}: no run")
-print(" goals (lockless / locked, medians):")
+print(" goals (lockless / locked, medians over every round of every boot; the spread\n"
+      " of the per-boot ratios is in the tables above):")
 plain = lambda k: "LOCK_STAT" not in k
 goal("long writer, clear_young call p50 <= 0.2",
      ratio(lambda k: plain(k) and "4 KiB" in k and k.endswith("load: dirty-log writer"), "call_p50_us"),

@@ -13,7 +13,7 @@
 #    one VM; every page written and the vCPUs stopped before each round;
 #    each clear_young call timed: p50, p99, max), under QEMU -accel
 #    tcg,thread=multi, with shadow paging and with
-#    the TDP MMU, AGING_ROUNDS boots each (default 2): the @contend set (no
+#    the TDP MMU, AGING_ROUNDS boots each (default 3): the @contend set (no
 #    load; a dirty-log writer; THP with the writer and the vCPU writing) at
 #    -smp 2, the @overcommit set (eight vCPUs writing, the writer) at -smp 4
 #    and 8, and the @lockstat set on the LOCK_STAT kernel (build-kvm.sh
@@ -41,7 +41,7 @@
 . "$(dirname "$0")/common.sh"
 
 rounds=${1:-2}
-aging_rounds=${2:-2}
+aging_rounds=${2:-3}
 mmus=${3:-shadow tdp}
 arm_boots=${ARM_BOOTS:-3}
 parts=" ${KVM_BENCH_PARTS:-rmap aging control arms} "
@@ -107,7 +107,7 @@ done
 
 # --- 3. the no-contention control against stock --------------------------
 i=0
-control_rounds=${2:-2}
+control_rounds=${2:-3}
 part control || control_rounds=0
 for r in $(seq "$control_rounds"); do
 	for k in stock converted converted stock; do
