@@ -84,7 +84,8 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       tools/testing/selftests/kvm/x86_64/reclaim_young_test.c
       tools/testing/selftests/kvm/x86_64/aging_contention_test.c
       tools/testing/selftests/kvm/include/x86_64/fail_lockless_age.h
-      tools/testing/selftests/kvm/include/page_aging.h)
+      tools/testing/selftests/kvm/include/page_aging.h
+      tools/testing/selftests/kvm/include/memcg_reclaim.h)
 OBJS=(lib/llist_nulls_multi.o lib/test_llist_nulls_multi.o
       lib/test_llist_nulls_multi_torture.o
       samples/llist_nulls_multi/llist_nulls_multi_revmap.o
