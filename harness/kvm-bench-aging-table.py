@@ -7,19 +7,11 @@ L1's CPUs, or its kernel), idle-stock.secs and idle-converted.secs.
 """
 import os, re, statistics, sys
 d = sys.argv[1]
-ROUND = re.compile(r"round \d+ (locked|lockless): pass ([\d.]+) us, call p50 ([\d.]+) p99 ([\d.]+) "
-                   r"max ([\d.]+) us, mmu_lock acq w (-?[\d.]+) r (-?[\d.]+) con w (-?[\d.]+) "
-                   r"r (-?[\d.]+), fallbacks ([\d.]+), walks ([\d.]+), vCPU ([\d.]+) writes/s, "
-                   r"writer ([\d.]+) toggles/s, vCPU faults ([\d.]+) p50 ([\d.]+) p99 ([\d.]+) "
-                   r"max ([\d.]+) us")
-FIELDS = ("pass_us", "call_p50_us", "call_p99_us", "call_max_us", "mmu_lock_acq_w",
-          "mmu_lock_acq_r", "mmu_lock_con_w", "mmu_lock_con_r", "fallbacks", "walks",
-          "vcpu_writes_per_s", "writer_toggles_per_s", "vcpu_faults", "vcpu_fault_p50_us",
-          "vcpu_fault_p99_us", "vcpu_fault_max_us")
+from aging_rounds import FIELDS, HEADER, ROUND
 def rounds(path, out, tag, boot=None):
     key = None
     for line in open(path, errors="replace"):
-        m = re.search(r"\] aging (\d+) pages in \d+ calls \(([^)]*)\), (\d+) vCPUs, .*load: (.*)$", line)
+        m = HEADER.search(line)
         if m:
             key = f"{tag}, {m.group(1)} pages, {m.group(2)}, {m.group(3)} vCPUs, load: {m.group(4).strip()}"
             continue

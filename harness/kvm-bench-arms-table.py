@@ -14,18 +14,7 @@ and ours over the lock bit (medians over all rounds of all boots).
 import os, re, statistics, sys
 
 d = sys.argv[1]
-ROUND = re.compile(
-    r"round \d+ (locked|lockless): pass ([\d.]+) us, call p50 ([\d.]+) p99 ([\d.]+) "
-    r"max ([\d.]+) us, mmu_lock acq w (-?[\d.]+) r (-?[\d.]+) con w (-?[\d.]+) "
-    r"r (-?[\d.]+), fallbacks ([\d.]+), walks ([\d.]+), vCPU ([\d.]+) writes/s, "
-    r"writer ([\d.]+) toggles/s, vCPU faults ([\d.]+) p50 ([\d.]+) p99 ([\d.]+) "
-    r"max ([\d.]+) us, ager2 (-?[\d.]+) calls, retries (-?[\d.]+), bit waits/spins "
-    r"writer (-?[\d.]+)/(-?[\d.]+) ager (-?[\d.]+)/(-?[\d.]+)")
-FIELDS = ("pass_us", "call_p50_us", "call_p99_us", "call_max_us", "mmu_lock_acq_w",
-          "mmu_lock_acq_r", "mmu_lock_con_w", "mmu_lock_con_r", "fallbacks", "walks",
-          "vcpu_writes_per_s", "writer_toggles_per_s", "vcpu_faults", "vcpu_fault_p50_us",
-          "vcpu_fault_p99_us", "vcpu_fault_max_us", "ager2_calls", "walk_retries",
-          "bit_writer_waits", "bit_writer_spins", "bit_ager_waits", "bit_ager_spins")
+from aging_rounds import FIELDS_ARMS as FIELDS, HEADER, ROUND_ARMS as ROUND
 SHOW = ("call_p50_us", "call_p99_us", "call_max_us", "pass_us", "vcpu_fault_p50_us",
         "vcpu_fault_p99_us", "vcpu_writes_per_s", "writer_toggles_per_s", "ager2_calls",
         "walks", "fallbacks", "walk_retries", "bit_writer_waits", "bit_writer_spins",
@@ -42,7 +31,7 @@ work = {}
 def parse(path, kernel, smp, boot, prefix):
     key = None
     for line in open(path, errors="replace"):
-        m = re.search(r"\] aging (\d+) pages in \d+ calls \(([^)]*)\), (\d+) vCPUs, .*load: (.*)$", line)
+        m = HEADER.search(line)
         if m:
             key = (f"{prefix}L1 -smp {smp}, {m.group(1)} pages, {m.group(2)}, {m.group(3)} vCPUs, "
                    f"load: {m.group(4).strip()}")
