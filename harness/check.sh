@@ -78,6 +78,7 @@ OURS=(include/linux/llist_nulls_multi.h lib/llist_nulls_multi.c
       samples/llist_nulls_multi/revmap_kunit.c
       tools/testing/selftests/kvm/x86_64/shadow_rmap_test.c
       tools/testing/selftests/kvm/x86_64/shadow_aging_test.c
+      tools/testing/selftests/kvm/x86_64/shadow_dirty_log_test.c
       tools/testing/selftests/kvm/x86_64/shadow_age_repoint_test.c
       tools/testing/selftests/kvm/x86_64/shadow_zap_rcu_test.c
       tools/testing/selftests/kvm/x86_64/khugepaged_young_test.c
