@@ -10,7 +10,8 @@
 
 apt_need spin gcc
 
-MODEL=$TOP/tools/testing/llist_nulls_multi/model/llnm.pml
+MODELS=$TOP/tools/testing/llist_nulls_multi/model
+MODEL=$MODELS/llnm.pml
 LOGS=$BUILD/model
 [ -f "$MODEL" ] || die "no model at $MODEL"
 mkdir -p "$LOGS"
@@ -23,8 +24,11 @@ PAN_ARGS=(-m10000 -w25)
 # The runs of the model as written: name|spin -D switches|expectation: "ok"
 # for no error, else an ERE that the first violated assertion must match
 # (a probe asserts that an interleaving never happens, so spin must find
-# it).  The mutants are harness/mutants/model/*.mut ("# defines:" the -D
-# switches, "# expect:" the ERE), named as the C mutants of the same bug.
+# it).  A run named MODEL-... checks MODEL.pml, any other llnm.pml.  The
+# mutants are harness/mutants/model/*.mut ("# defines:" the -D switches,
+# "# expect:" the ERE, "# model:" the model if not llnm.pml), named as the
+# C mutants of the same bug.  dirtylog.pml is KVM's dirty-log
+# write-protect without mmu_lock, over the list's visit guarantee.
 RUNS=(
 	"correct||ok"
 	"correct-inline-start|-DINIT_INLINE -DNOPS=5|ok"
@@ -33,6 +37,7 @@ RUNS=(
 	"probe-pingpong-refused|-DWITNESS_PINGPONG|!\(pingpong\)"
 	"probe-fill-under-walker|-DWITNESS_FILL|w_seen"
 	"probe-reused-under-walker|-DWITNESS_REUSED|w_seen"
+	"dirtylog-correct||ok"
 )
 
 field() { # field NAME FILE: pull one number out of pan's report
@@ -45,14 +50,15 @@ field() { # field NAME FILE: pull one number out of pan's report
 	esac
 }
 
-# pan_run NAME DEFS: build the model with DEFS and search it, in
+# pan_run NAME DEFS [MODEL]: build MODEL (default llnm.pml) with DEFS and
+# search it, in
 # build/model/NAME; a run that violates an assertion leaves its trail,
 # replayed as trail.txt.  Status 1 if pan did not build or run.
 pan_run() {
-	local dir=$LOGS/$1 defs=$2
+	local dir=$LOGS/$1 defs=$2 model=${3:-llnm.pml}
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp "$MODEL" "$dir/llnm.pml"
+	cp "$MODELS/$model" "$dir/llnm.pml"
 	# shellcheck disable=SC2086 # $defs is a list of -D switches
 	(
 		cd "$dir"
@@ -97,12 +103,13 @@ pan_verdict() {
 mutant_apply() { :; }
 mutant_restore() { :; }
 mutant_test() {
-	local name defs expect rc=0
+	local name defs expect model rc=0
 	name=mutant-$(basename "$1" .mut)
 	defs=$(mutant_field "$1" defines)
 	expect=$(mutant_field "$1" expect)
+	model=$(mutant_field "$1" model)
 	[ -n "$defs" ] && [ -n "$expect" ] || { echo "no '# defines:' or '# expect:'"; return 2; }
-	pan_run "$name" "$defs" || { echo "pan did not build or run (build/model/$name)"; return 2; }
+	pan_run "$name" "$defs" "$model" || { echo "pan did not build or run (build/model/$name)"; return 2; }
 	pan_verdict "$name" "$expect" || rc=$?
 	# Caught by the assertion that guards what it breaks: killed.
 	case $rc in 0) return 1 ;; 2) return 2 ;; *) return 0 ;; esac
@@ -111,7 +118,9 @@ mutant_test() {
 rc=0
 for run in "${RUNS[@]}"; do
 	IFS='|' read -r name defs expect <<<"$run"
-	if ! pan_run "$name" "$defs"; then
+	model=
+	[ -f "$MODELS/${name%%-*}.pml" ] && model=${name%%-*}.pml
+	if ! pan_run "$name" "$defs" "$model"; then
 		printf '%-30s FAIL (did not build or run: see %s)\n' "$name" "$LOGS/$name"
 		rc=1
 		continue
