@@ -37,14 +37,24 @@
 #    rounds, median (min-max) over the rounds of all boots, the spread of
 #    the per-boot medians, the writer's pace per boot (flagged when off),
 #    the bit's waits and spins, and the goals.
-# KVM_BENCH_PARTS (default "rmap aging control arms") picks the parts.
+# 5. Dirty logging (issue 35): stock against the series, whose harvests
+#    write-protect without mmu_lock, under shadow paging with -accel
+#    tcg,thread=multi: DIRTY_BOOTS rounds (default 2) of one boot per
+#    kernel, in ABBA order, each booting @dirtybench at -smp 2 and
+#    @dirtybenchover at -smp 4 (dirty_log_perf_test with manual protect on
+#    and off; shadow_dirty_log_test harvesting while its vCPUs write).  One
+#    table per workload: median (min-max) over the boots per kernel, the
+#    ratio, and the goals.  The lock-bit arm has no lockless write-protect
+#    (its harvest is stock's, under mmu_lock), so it has no column here.
+# KVM_BENCH_PARTS (default "rmap aging control arms dirtylog") picks the
+# parts.
 . "$(dirname "$0")/common.sh"
 
 rounds=${1:-2}
 aging_rounds=${2:-3}
 mmus=${3:-shadow tdp}
 arm_boots=${ARM_BOOTS:-3}
-parts=" ${KVM_BENCH_PARTS:-rmap aging control arms} "
+parts=" ${KVM_BENCH_PARTS:-rmap aging control arms dirtylog} "
 part() { [[ $parts == *" $1 "* ]]; }
 # The kernels that share a build directory with the series' are copied
 # out (build/kvm-images/); the series' own is built last, so that its
@@ -150,6 +160,23 @@ if part arms; then
 		done
 	done
 fi
+# --- 5. dirty logging: stock against the series ---------------------------
+if part dirtylog; then
+	for r in $(seq "${DIRTY_BOOTS:-2}"); do
+		order=(stock converted)
+		[ $((r % 2)) = 0 ] && order=(converted stock)
+		for k in "${order[@]}"; do
+			img=$conv
+			[ $k = stock ] && img=$stock
+			for smp in 2 4; do
+				set_=dirtybench
+				[ $smp = 4 ] && set_=dirtybenchover
+				echo "$k $smp $r $set_ $(boot_set "dirty-$k-$smp-$r" "$img" "$set_" shadow "$smp")" \
+					>>"$res/dirty.logs"
+			done
+		done
+	done
+fi
 if [ -s "$res/failed-boots" ]; then
 	echo "boots retried (a kernel problem or a failed test):"
 	sed 's/^/  /' "$res/failed-boots"
@@ -159,4 +186,7 @@ if part aging || part control; then
 fi
 if part arms; then
 	python3 "$HARNESS/kvm-bench-arms-table.py" "$res"
+fi
+if part dirtylog; then
+	python3 "$HARNESS/kvm-bench-dirty-table.py" "$res" "$HARNESS/kvm/tests.list"
 fi

@@ -196,6 +196,82 @@ static inline void set_lockless(bool on)
 	write_file(LOCKLESS_PARAM, on ? "1" : "0");
 }
 
+/*
+ * Guest-timed writes, by TSC cycles: bucket 8 * e + m holds the times from
+ * (8 + m) << (e - 3) up to the next bucket's (times below 8 cycles in bucket
+ * 0), so that a bucket is at most 1/8 of its value wide.
+ */
+#define LAT_BUCKETS	512
+
+static inline int lat_bucket(uint64_t cycles)
+{
+	int e = 63 - __builtin_clzll(cycles | 1);
+
+	if (e < 3)
+		return 0;
+	return 8 * e + ((cycles >> (e - 3)) & 7);
+}
+
+static inline double lat_bucket_cycles(int b)
+{
+	return b < 24 ? 0 : (double)((8ULL + b % 8) << (b / 8 - 3));
+}
+
+/* Writes that faulted, out of a histogram: how many, p50, p99, max (us). */
+struct fault_times {
+	double n, p50_us, p99_us, max_us;
+};
+
+/*
+ * The writes of @hist that faulted (took 10 us or more: a write that exits
+ * to KVM; one that does not takes well under 1 us): how many, and their
+ * p50, p99 and max, at the middle of their buckets.
+ */
+static inline struct fault_times
+fault_times_of(const uint64_t *hist, uint64_t tsc_khz)
+{
+	double floor = 10.0 * tsc_khz / 1000, us = 1000.0 / tsc_khz;
+	struct fault_times f = { 0 };
+	uint64_t n = 0, seen = 0;
+	int b, first = LAT_BUCKETS;
+
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		if (lat_bucket_cycles(b) >= floor) {
+			first = b < first ? b : first;
+			n += hist[b];
+		}
+	}
+	f.n = n;
+	for (b = first; b < LAT_BUCKETS && n; b++) {
+		double hi = b + 1 < LAT_BUCKETS ? lat_bucket_cycles(b + 1) : lat_bucket_cycles(b);
+		double mid = (lat_bucket_cycles(b) + hi) / 2 * us;
+
+		if (!hist[b])
+			continue;
+		if (seen < n / 2 && seen + hist[b] >= n / 2)
+			f.p50_us = mid;
+		if (seen < n * 99 / 100 && seen + hist[b] >= n * 99 / 100)
+			f.p99_us = mid;
+		seen += hist[b];
+		f.max_us = mid;
+	}
+	return f;
+}
+
+static inline int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @p-th percentile of @v's @n values (sorts @v). */
+static inline double pct(double *v, int n, int p)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[(n - 1) * p / 100];
+}
+
 /* Run @vcpu until its guest calls GUEST_SYNC(@want). */
 static inline void run_to_sync(struct kvm_vcpu *vcpu, uint64_t want)
 {

@@ -88,27 +88,8 @@ static uint64_t guest_stop;	/* host to guest: end the writes of -v */
 static uint64_t guest_unmap;	/* host to guest: -L, unmap the long maps */
 static uint64_t guest_writes[MAX_VCPUS];	/* guest to host: pages written */
 
-/*
- * Each write the vCPUs time under -v, by TSC cycles: bucket 8 * e + m holds
- * the times from (8 + m) << (e - 3) up to the next bucket's (times below 8
- * cycles in bucket 0), so that a bucket is at most 1/8 of its value wide.
- */
-#define LAT_BUCKETS	512
+/* Each write the vCPUs time under -v (page_aging.h's buckets). */
 static uint64_t guest_lat[MAX_VCPUS][LAT_BUCKETS];
-
-static int lat_bucket(uint64_t cycles)
-{
-	int e = 63 - __builtin_clzll(cycles | 1);
-
-	if (e < 3)
-		return 0;
-	return 8 * e + ((cycles >> (e - 3)) & 7);
-}
-
-static double lat_bucket_cycles(int b)
-{
-	return b < 24 ? 0 : (double)((8ULL + b % 8) << (b / 8 - 3));
-}
 
 /* -L: the PTE of long map @i, through its table's alias. */
 static uint64_t *long_pte(uint64_t i)
@@ -369,42 +350,21 @@ static void vcpu_lat(uint64_t *sum)
 			sum[b] += guest_lat[i][b];
 }
 
-/*
- * The writes of the round that faulted (took 10 us or more: a write that
- * exits to KVM; one that does not takes well under 1 us): how many, and
- * their p50, p99 and max, at the middle of their buckets.
- */
+/* The writes of the round that faulted: fault_times_of(). */
 static void fault_times(struct round *r)
 {
-	uint64_t now_lat[LAT_BUCKETS], n = 0, seen = 0;
-	double floor = 10.0 * tsc_khz / 1000, us = 1000.0 / tsc_khz;
-	int b, first = LAT_BUCKETS;
+	uint64_t now_lat[LAT_BUCKETS];
+	struct fault_times f;
+	int b;
 
 	vcpu_lat(now_lat);
-	for (b = 0; b < LAT_BUCKETS; b++) {
+	for (b = 0; b < LAT_BUCKETS; b++)
 		now_lat[b] -= lat_before[b];
-		if (lat_bucket_cycles(b) >= floor) {
-			first = b < first ? b : first;
-			n += now_lat[b];
-		}
-	}
-	r->faults = n;
-	r->fault_p50_us = 0;
-	r->fault_p99_us = 0;
-	r->fault_max_us = 0;
-	for (b = first; b < LAT_BUCKETS && n; b++) {
-		double hi = b + 1 < LAT_BUCKETS ? lat_bucket_cycles(b + 1) : lat_bucket_cycles(b);
-		double mid = (lat_bucket_cycles(b) + hi) / 2 * us;
-
-		if (!now_lat[b])
-			continue;
-		if (seen < n / 2 && seen + now_lat[b] >= n / 2)
-			r->fault_p50_us = mid;
-		if (seen < n * 99 / 100 && seen + now_lat[b] >= n * 99 / 100)
-			r->fault_p99_us = mid;
-		seen += now_lat[b];
-		r->fault_max_us = mid;
-	}
+	f = fault_times_of(now_lat, tsc_khz);
+	r->faults = f.n;
+	r->fault_p50_us = f.p50_us;
+	r->fault_p99_us = f.p99_us;
+	r->fault_max_us = f.max_us;
 }
 
 /*
@@ -448,19 +408,6 @@ static bool read_mmu_lock_stat(double *acq_w, double *acq_r, double *con_w,
 	}
 	fclose(f);
 	return true;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, int n, int p)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[(n - 1) * p / 100];
 }
 
 static void age_round(struct round *r, uint64_t *pfns, int ncalls, int idle_fd,

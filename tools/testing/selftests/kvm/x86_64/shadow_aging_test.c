@@ -290,13 +290,6 @@ static void wait_for(uint64_t *at, uint64_t want, const char *what)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 struct mode_times {
 	const char *name;
 	double pass[1024];	/* seconds to mark every page idle */

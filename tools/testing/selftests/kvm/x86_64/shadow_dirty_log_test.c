@@ -68,6 +68,9 @@
 
 static uint64_t nr_pages = 1024, nr_vcpus = 4, nr_aliases, sync_ptes, burst = 1;
 static uint64_t guest_stop;
+/* Guest to host: each vCPU's writes, and their times (page_aging.h). */
+static uint64_t guest_writes[MAX_VCPUS];
+static uint64_t guest_lat[MAX_VCPUS][LAT_BUCKETS];
 
 /* The GVA of alias @a of page @p; alias 0 is the page's own address. */
 static uint64_t page_gva(uint64_t p, uint64_t a)
@@ -79,7 +82,7 @@ static uint64_t page_gva(uint64_t p, uint64_t a)
 
 static void guest_code(uint64_t id)
 {
-	uint64_t n = 0, pass, p, b, *pte;
+	uint64_t n = 0, pass, p, b, t, *pte;
 
 	for (pass = 0;; pass++) {
 		for (p = id; p < nr_pages; p += nr_vcpus) {
@@ -87,8 +90,10 @@ static void guest_code(uint64_t id)
 				if (READ_ONCE(guest_stop))
 					goto out;
 				n++;
+				t = rdtsc();
 				WRITE_ONCE(*(uint64_t *)page_gva(p, n % (nr_aliases + 1)),
 					   n << 8 | id);
+				guest_lat[id][lat_bucket(rdtsc() - t)]++;
 			}
 			if (!sync_ptes || pass % 8)
 				continue;
@@ -98,6 +103,7 @@ static void guest_code(uint64_t id)
 		}
 	}
 out:
+	guest_writes[id] = n;
 	GUEST_DONE();
 }
 
@@ -176,7 +182,11 @@ int main(int argc, char *argv[])
 	uint8_t *changed;
 	double *when;
 	bool clear = false, lockless;
-	uint64_t *last, *dest, walks = 0, cleared = 0;
+	uint64_t *last, *dest, walks = 0, cleared = 0, tsc_khz, writes = 0;
+	uint64_t lat[LAT_BUCKETS] = { 0 };
+	double *harvest_us, t0, t1 = 0;
+	struct fault_times f;
+	int b;
 	struct kvm_vm *vm;
 	uint8_t *mem;
 
@@ -273,15 +283,19 @@ int main(int argc, char *argv[])
 	last = calloc(nr_pages, sizeof(*last));
 	dest = calloc(nr_pages, sizeof(*dest));
 	when = calloc(nr_rounds, sizeof(*when));
+	harvest_us = calloc(rounds, sizeof(*harvest_us));
 	maps = calloc(nr_rounds, nr_pages / 8);
 	changed = calloc(nr_rounds, nr_pages);
-	TEST_ASSERT(last && dest && when && maps && changed, "calloc");
+	TEST_ASSERT(last && dest && when && harvest_us && maps && changed, "calloc");
+	tsc_khz = __vcpu_ioctl(vcpus[0], KVM_GET_TSC_KHZ, NULL);
+	TEST_ASSERT(tsc_khz > 0 && tsc_khz < 100000000, "KVM_GET_TSC_KHZ failed");
 
 	pr_info("%lu vCPUs writing %lu pages (%lu SPTEs each), %s, %lu rounds, write-protect %s mmu_lock%s\n",
 		nr_vcpus, nr_pages,
 		nr_aliases + 1, clear ? "KVM_CLEAR_DIRTY_LOG" : "KVM_GET_DIRTY_LOG",
 		rounds, lockless ? "without" : "under",
 		sync_ptes ? ", PTEs rewritten" : "");
+	t0 = now();
 	for (i = 0; i < nr_vcpus; i++)
 		pthread_create(&threads[i], NULL, vcpu_thread, vcpus[i]);
 
@@ -295,10 +309,12 @@ int main(int argc, char *argv[])
 
 		if (k < rounds)
 			usleep(interval_us);
+		when[k] = now();
 		kvm_vm_get_dirty_log(vm, SLOT, map);
 		if (clear)
 			kvm_vm_clear_dirty_log(vm, SLOT, map, 0, nr_pages);
-		when[k] = now();
+		if (k < rounds)
+			harvest_us[k] = (now() - when[k]) * 1e6;
 		for (p = 0; p < nr_pages; p++) {
 			uint64_t v = READ_ONCE(*(uint64_t *)(mem + p * PG_SIZE_4K));
 
@@ -316,6 +332,7 @@ int main(int argc, char *argv[])
 			WRITE_ONCE(*(uint64_t *)addr_gva2hva(vm, (vm_vaddr_t)&guest_stop), 1);
 			for (i = 0; i < nr_vcpus; i++)
 				pthread_join(threads[i], NULL);
+			t1 = now();
 		}
 	}
 
@@ -354,6 +371,20 @@ int main(int argc, char *argv[])
 		walks = read_counter(vm, "lockless_wrprot_walks");
 		vm_debugfs_read(vm, "lockless_wrprot_cleared", &cleared);
 	}
+	/* What a migration would see: the harvests' time, the vCPUs' pace. */
+	sync_global_from_guest(vm, guest_writes);
+	sync_global_from_guest(vm, guest_lat);
+	for (i = 0; i < nr_vcpus; i++) {
+		writes += guest_writes[i];
+		for (b = 0; b < LAT_BUCKETS; b++)
+			lat[b] += guest_lat[i][b];
+	}
+	f = fault_times_of(lat, tsc_khz);
+	pr_info("harvests while the vCPUs wrote: %lu, p50 %.1f us, p99 %.1f us, max %.1f us\n",
+		rounds, pct(harvest_us, rounds, 50), pct(harvest_us, rounds, 99),
+		pct(harvest_us, rounds, 100));
+	pr_info("vCPU writes: %lu in %.3f s (%.0f per s); faulted: %.0f, p50 %.1f us, p99 %.1f us, max %.1f us\n",
+		writes, t1 - t0, writes / (t1 - t0), f.n, f.p50_us, f.p99_us, f.max_us);
 	pr_info("pages changed between harvests: %lu, lost: %lu, wrong after the last harvest: %lu\n",
 		changes, lost, corrupt);
 	if (lockless)
