@@ -8,9 +8,10 @@ log holds before its "@@@ RESULT N" line.  For every workload (a tests.list
 line) and figure, prints each kernel's median (min-max) over its boots and
 the series' median over stock's, then the issue's goals, met or not:
 
-  harvest time <= 1.1x stock: dirty_log_perf_test's "Get dirty log" (-g)
-      and "Clear dirty log" time per iteration, shadow_dirty_log_test's
-      harvest p50 while its vCPUs write;
+  harvest time <= 1.1x stock: dirty_log_perf_test's "Get dirty log" time
+      per iteration with -g, its "Clear dirty log" time without (where the
+      get only copies the bitmap), shadow_dirty_log_test's harvest p50
+      while its vCPUs write;
   write-fault p99 <= 0.5x stock: the guest-timed writes that faulted in
       shadow_dirty_log_test (writes run through the harvests, so this is
       the p99 of faults during and between harvests, not during alone);
@@ -116,7 +117,11 @@ def main():
             ratio = med["converted"] / med["stock"] if med["stock"] else float("nan")
             print(f"  {fig:20s} {'   '.join(cells)}   ratio {ratio:.3f}")
             goal = None
-            if fig in ("get log s/iter", "clear log s/iter", "harvest p50 us"):
+            # With manual protect (no -g), KVM_GET_DIRTY_LOG only copies the
+            # bitmap: KVM_CLEAR_DIRTY_LOG is the harvest that write-protects.
+            if fig == "get log s/iter" and " -g" not in names[key]:
+                pass
+            elif fig in ("get log s/iter", "clear log s/iter", "harvest p50 us"):
                 goal = ("harvest time <= 1.1x stock", 1.1)
             elif fig == "write-fault p99 us":
                 goal = ("write-fault p99 <= 0.5x stock", 0.5)
