@@ -178,17 +178,23 @@ static inline uint8_t *mmap_2m_aligned(uint64_t size)
 			   ~(uintptr_t)(PAGE_AGING_2M - 1));
 }
 
-/* Whether kvm.lockless_aging exists (a kernel with the series) and is on. */
-static inline bool read_lockless(void)
+/* Whether the bool module parameter @path exists and is on. */
+static inline bool read_bool_param(const char *path)
 {
-	int fd = open(LOCKLESS_PARAM, O_RDONLY);
+	int fd = open(path, O_RDONLY);
 	char c = 0;
 
 	if (fd < 0)
 		return false;
-	TEST_ASSERT(read(fd, &c, 1) == 1, "reading " LOCKLESS_PARAM);
+	TEST_ASSERT(read(fd, &c, 1) == 1, "reading %s", path);
 	close(fd);
 	return c == 'Y' || c == '1';
+}
+
+/* Whether kvm.lockless_aging exists (a kernel with the series) and is on. */
+static inline bool read_lockless(void)
+{
+	return read_bool_param(LOCKLESS_PARAM);
 }
 
 static inline void set_lockless(bool on)

@@ -44,7 +44,6 @@
  * the run; with it on, the test requires the harvests to have walked
  * rmaps without mmu_lock and cleared Writable bits.
  */
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,19 +141,6 @@ static uint64_t read_counter(struct kvm_vm *vm, const char *name)
 	return v;
 }
 
-/* kvm.lockless_dirty_log, false where the kernel has none. */
-static bool read_wrprot_param(void)
-{
-	int fd = open(WRPROT_PARAM, O_RDONLY);
-	char c = 0;
-
-	if (fd < 0)
-		return false;
-	TEST_ASSERT(read(fd, &c, 1) == 1, "reading " WRPROT_PARAM);
-	close(fd);
-	return c == 'Y';
-}
-
 static bool bit(const unsigned long *map, uint64_t p)
 {
 	return map[p / 64] >> (p % 64) & 1;
@@ -245,7 +231,7 @@ int main(int argc, char *argv[])
 
 	if (lockless_set >= 0 && !access(WRPROT_PARAM, W_OK))
 		write_file(WRPROT_PARAM, lockless_set ? "1" : "0");
-	lockless = read_wrprot_param();
+	lockless = read_bool_param(WRPROT_PARAM);
 	if (inject) {
 		fail_lockless_age_set(inject, modes, delay_us);
 		/* Inherited by the vCPU threads, created below. */
