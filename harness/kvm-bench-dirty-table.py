@@ -11,10 +11,10 @@ the series' median over stock's, then the issue's goals, met or not:
   harvest time <= 1.1x stock: dirty_log_perf_test's "Get dirty log" time
       per iteration with -g, its "Clear dirty log" time without (where the
       get only copies the bitmap), shadow_dirty_log_test's harvest p50
-      while its vCPUs write;
-  write-fault p99 <= 0.5x stock: the guest-timed writes that faulted in
-      shadow_dirty_log_test (writes run through the harvests, so this is
-      the p99 of faults during and between harvests, not during alone);
+      with its vCPUs stopped (-g) and while they write;
+  write-fault p99 during a harvest <= 0.5x stock: shadow_dirty_log_test's
+      guest-timed writes that faulted while a harvest ran (the guest reads
+      a sequence count the host makes odd around each harvest);
   fault path without dirty logging <= 1.02x stock: dirty_log_perf_test's
       "Populate memory time" (first touch, before logging is enabled).
 
@@ -31,11 +31,15 @@ FIGURES = [
     ("dirty memory s/iter", None, "s"),
     ("get log s/iter", r"Get dirty log over \d+ iterations took [0-9.]+s\. \(Avg ([0-9.]+)s", "s"),
     ("clear log s/iter", r"Clear dirty log over \d+ iterations took [0-9.]+s\. \(Avg ([0-9.]+)s", "s"),
+    ("idle harvest p50 us", r"harvests with the vCPUs stopped: \d+, elapsed p50 ([0-9.]+) us", "us"),
+    ("idle harvest CPU us", r"harvests with the vCPUs stopped: .*; CPU p50 ([0-9.]+) us", "us"),
     ("harvest p50 us", r"harvests while the vCPUs wrote: \d+, p50 ([0-9.]+) us", "us"),
     ("harvest p99 us", r"harvests while the vCPUs wrote: \d+, p50 [0-9.]+ us, p99 ([0-9.]+) us", "us"),
     ("vCPU writes/s", r"vCPU writes: \d+ in [0-9.]+ s \(([0-9.]+) per s\)", "/s"),
     ("write-fault p50 us", r"faulted: [0-9.]+, p50 ([0-9.]+) us", "us"),
     ("write-fault p99 us", r"faulted: [0-9.]+, p50 [0-9.]+ us, p99 ([0-9.]+) us", "us"),
+    ("harvest-fault p50 us", r"faulted during a harvest: [1-9][0-9]*, p50 ([0-9.]+) us", "us"),
+    ("harvest-fault p99 us", r"faulted during a harvest: [1-9][0-9]*, p50 [0-9.]+ us, p99 ([0-9.]+) us", "us"),
 ]
 
 
@@ -121,10 +125,11 @@ def main():
             # bitmap: KVM_CLEAR_DIRTY_LOG is the harvest that write-protects.
             if fig == "get log s/iter" and " -g" not in names[key]:
                 pass
-            elif fig in ("get log s/iter", "clear log s/iter", "harvest p50 us"):
+            elif fig in ("get log s/iter", "clear log s/iter", "harvest p50 us",
+                         "idle harvest p50 us"):
                 goal = ("harvest time <= 1.1x stock", 1.1)
-            elif fig == "write-fault p99 us":
-                goal = ("write-fault p99 <= 0.5x stock", 0.5)
+            elif fig == "harvest-fault p99 us":
+                goal = ("write-fault p99 during a harvest <= 0.5x stock", 0.5)
             elif fig == "populate s":
                 goal = ("fault path without dirty logging <= 1.02x stock", 1.02)
             if goal:

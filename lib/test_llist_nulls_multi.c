@@ -1419,6 +1419,57 @@ static void llnm_lockless_pingpong_ends_within_bound_then_falls_back(struct kuni
 	destroy(&c->a);
 }
 
+/*
+ * The walk in the caller's RCU read side visits what the walk that takes
+ * its own does, and one that cannot finish returns -EAGAIN for the caller
+ * to take the lock: it never calls the fallback (it would run under the
+ * caller's RCU read side).
+ */
+static void llnm_lockless_rcu_walk_leaves_the_fallback_to_the_caller(struct kunit *test)
+{
+	static const int sizes[] = { 0, 1, 2, NODE_CAP + 1, 300 };
+	struct pingpong *c = case_args(test, sizeof(*c));
+	struct walk_check *wc = &c->check;
+	const struct llist_nulls_multi_walk w = {
+		.visit = visit_count,
+		.fallback = fallback_locked,
+	};
+	struct llist_nulls_multi_stats st;
+	int k, i, r;
+
+	test_list_init(&c->a, test, NODE_CAP);
+	walk_check_init(wc, test);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		fill(&c->a, 0, sizes[k]);
+		memset(wc->seen, 0, sizeof(wc->seen));
+		wc->fallback_calls = 0;
+		rcu_read_lock();
+		r = llist_nulls_multi_walk_lockless_rcu(&c->a.head, &c->a.params,
+							&w, wc, &st);
+		rcu_read_unlock();
+		KUNIT_EXPECT_EQ(test, r, 0);
+		for (i = 0; i < MAX_ENTRIES; i++)
+			KUNIT_EXPECT_EQ(test, wc->seen[i], i < sizes[k] ? 1 : 0);
+		KUNIT_EXPECT_EQ(test, st.passes, 1);
+		KUNIT_EXPECT_FALSE(test, st.fell_back);
+		KUNIT_EXPECT_EQ(test, wc->fallback_calls, 0);
+		destroy(&c->a);
+	}
+
+	activate_walk_event(test, pingpong_event);
+	pingpong_fill(c);
+	wc->fallback_calls = 0;
+	rcu_read_lock();
+	r = llist_nulls_multi_walk_lockless_rcu(&c->a.head, &c->a.params, &w,
+						wc, &st);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, r, -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, st.fell_back);
+	KUNIT_EXPECT_EQ(test, st.passes, LLIST_NULLS_MULTI_MAX_PASSES);
+	KUNIT_EXPECT_EQ(test, wc->fallback_calls, 0);
+	destroy(&c->a);
+}
+
 /* A walker that finds the list grown meanwhile finishes in one pass. */
 struct list_grown {
 	struct test_list a;
@@ -1633,6 +1684,7 @@ static struct kunit_case llnm_cases[] = {
 	KUNIT_CASE(llnm_lockless_node_freed_zeroed_reused_under_walker),
 	KUNIT_CASE(llnm_lockless_walker_in_destroyed_list_finds_nothing),
 	KUNIT_CASE(llnm_lockless_pingpong_ends_within_bound_then_falls_back),
+	KUNIT_CASE(llnm_lockless_rcu_walk_leaves_the_fallback_to_the_caller),
 	KUNIT_CASE(llnm_lockless_entries_added_during_walk_lose_nothing),
 	KUNIT_CASE(llnm_params_of_another_type_are_refused),
 	KUNIT_CASE(llnm_lockless_walk_checks_node_memory_in_debug_builds),

@@ -814,6 +814,37 @@ out:
 	return end;
 }
 
+/*
+ * The passes of a lockless walk, in the caller's RCU read-side critical
+ * section; -EAGAIN, with st->fell_back set, if none finished.
+ */
+static __always_inline int
+__llist_nulls_multi_walk_passes(const struct llist_nulls_multi_head *head,
+				const struct llist_nulls_multi_params *p,
+				const struct llist_nulls_multi_walk *walk,
+				void *arg, struct llist_nulls_multi_stats *st)
+{
+	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
+	enum llist_nulls_multi_pass_end end;
+	int ret = 0;
+
+	*st = (struct llist_nulls_multi_stats){};
+	while (st->passes < max_passes) {
+		st->passes++;
+		end = __llist_nulls_multi_pass(head, p, walk, arg, st, &ret);
+		if (end == LLIST_NULLS_MULTI_PASS_DONE)
+			return ret;
+		if (end == LLIST_NULLS_MULTI_PASS_UNSAFE)
+			break;
+		if (end == LLIST_NULLS_MULTI_PASS_MOVED)
+			st->moved++;
+		else
+			st->refused++;
+	}
+	st->fell_back = true;
+	return -EAGAIN;
+}
+
 /**
  * llist_nulls_multi_walk_lockless - visit every entry without the lock
  * @head: the list
@@ -870,33 +901,51 @@ llist_nulls_multi_walk_lockless(const struct llist_nulls_multi_head *head,
 				const struct llist_nulls_multi_walk *walk,
 				void *arg, struct llist_nulls_multi_stats *stats)
 {
-	unsigned int max_passes = walk->max_passes ?: LLIST_NULLS_MULTI_MAX_PASSES;
 	struct llist_nulls_multi_stats local, *st = stats ?: &local;
-	enum llist_nulls_multi_pass_end end;
-	int ret = 0;
+	int ret;
 
-	*st = (struct llist_nulls_multi_stats){};
 	rcu_read_lock();
-	while (st->passes < max_passes) {
-		st->passes++;
-		end = __llist_nulls_multi_pass(head, p, walk, arg, st, &ret);
-		if (end == LLIST_NULLS_MULTI_PASS_DONE) {
-			rcu_read_unlock();
-			return ret;
-		}
-		if (end == LLIST_NULLS_MULTI_PASS_UNSAFE)
-			break;
-		if (end == LLIST_NULLS_MULTI_PASS_MOVED)
-			st->moved++;
-		else
-			st->refused++;
-	}
+	ret = __llist_nulls_multi_walk_passes(head, p, walk, arg, st);
 	rcu_read_unlock();
-
-	st->fell_back = true;
+	if (!st->fell_back)
+		return ret;
 	if (!walk->fallback)
 		return -EAGAIN;
 	return walk->fallback(head, arg);
+}
+
+/**
+ * llist_nulls_multi_walk_lockless_rcu - a lockless walk in the caller's RCU
+ *	read side
+ * @head: the list
+ * @p: the list's node type
+ * @walk: the visitor and the pass limit; its fallback is not called
+ * @arg: passed to @walk->visit
+ * @stats: if not NULL, filled in with what this walk did
+ *
+ * llist_nulls_multi_walk_lockless() for a caller that walks many lists in
+ * one RCU read-side critical section of its own, and holds rcu_read_lock()
+ * across the call: the walk neither takes nor drops it.  The passes, their
+ * guarantee and the visitor's rules are those of
+ * llist_nulls_multi_walk_lockless().  A walk that could not finish returns
+ * -EAGAIN (with @stats, if given, showing fell_back true); the caller takes
+ * the writers' lock for that list after its rcu_read_unlock().
+ *
+ * Return: 0 when a pass finished, the visitor's non-zero value if it ended
+ * the walk, or -EAGAIN if no pass finished.
+ */
+static __always_inline int
+llist_nulls_multi_walk_lockless_rcu(const struct llist_nulls_multi_head *head,
+				    const struct llist_nulls_multi_params *p,
+				    const struct llist_nulls_multi_walk *walk,
+				    void *arg, struct llist_nulls_multi_stats *stats)
+{
+	struct llist_nulls_multi_stats local;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "llist_nulls_multi_walk_lockless_rcu() needs rcu_read_lock()");
+	return __llist_nulls_multi_walk_passes(head, p, walk, arg,
+					       stats ?: &local);
 }
 
 #endif /* _LINUX_LLIST_NULLS_MULTI_H */

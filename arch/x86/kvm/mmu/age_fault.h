@@ -77,7 +77,7 @@ static bool kvm_age_fault_can_reuse = !IS_ENABLED(CONFIG_SLUB_RCU_DEBUG);
 static struct kvm_mmu_page __rcu *kvm_age_fault_decoy_sp;
 
 static DECLARE_FAULT_ATTR(fail_lockless_age);
-static u32 kvm_age_fault_modes;
+u32 kvm_age_fault_modes;
 static u32 kvm_age_fault_delay_us = 100;
 
 /*
@@ -88,10 +88,9 @@ static u32 kvm_age_fault_delay_us = 100;
 static atomic_t kvm_age_fault_drops;
 static atomic_t kvm_age_fault_drops_refused;
 
-bool kvm_age_fault(u32 mode)
+bool __kvm_age_fault(void)
 {
-	return (READ_ONCE(kvm_age_fault_modes) & mode) &&
-	       should_fail(&fail_lockless_age, 1);
+	return should_fail(&fail_lockless_age, 1);
 }
 
 void kvm_age_fault_count_drop(void)
@@ -197,7 +196,8 @@ static void kvm_age_fault_drop(struct kvm_age_rmap_walk *w, u64 *sptep)
 	write_unlock(&w->kvm->mmu_lock);
 }
 
-static void kvm_age_fault_maybe_reuse(struct kvm_age_rmap_walk *w, u64 *sptep)
+static __always_inline void kvm_age_fault_maybe_reuse(struct kvm_age_rmap_walk *w,
+						      u64 *sptep)
 {
 	/* Only an SPTE (not a reused node's entry) has a shadow page. */
 	if (!w->reused && is_shadow_present_pte(mmu_spte_get_lockless(sptep)) &&
@@ -243,7 +243,8 @@ static u64 *kvm_age_fault_other_vm(struct kvm_age_rmap_walk *w, u64 *sptep)
  * KVM_AGE_FAULT_FOREIGN or KVM_AGE_FAULT_OTHER_VM: an SPTE to hand the
  * visitor before @sptep, or NULL.
  */
-static u64 *kvm_age_fault_other(struct kvm_age_rmap_walk *w, u64 *sptep)
+static __always_inline u64 *kvm_age_fault_other(struct kvm_age_rmap_walk *w,
+						u64 *sptep)
 {
 	/* Only an SPTE (not a reused node's entry) has a shadow page. */
 	if (!is_shadow_present_pte(mmu_spte_get_lockless(sptep)))
@@ -263,14 +264,16 @@ static void kvm_age_fault_withdraw(struct kvm_mmu_page *sp)
 }
 
 /* Frees what KVM_AGE_FAULT_REUSE took, once the walk is over. */
-static void kvm_age_fault_walk_end(struct kvm_age_rmap_walk *w)
+static inline void kvm_age_fault_walk_end(struct kvm_age_rmap_walk *w)
 {
-	llist_nulls_multi_destroy(&w->decoy, &rmap_node_params, NULL,
-				  rmap_node_free_fn, NULL);
+	/* Only a reuse puts nodes on the decoy list. */
+	if (w->reused)
+		llist_nulls_multi_destroy(&w->decoy, &rmap_node_params, NULL,
+					  rmap_node_free_fn, NULL);
 }
 
-static void kvm_age_fault_walk_start(struct kvm_age_rmap_walk *w,
-				     struct kvm_rmap_head *rmap)
+static inline void kvm_age_fault_walk_start(struct kvm_age_rmap_walk *w,
+					    struct kvm_rmap_head *rmap)
 {
 	w->rmap = rmap;
 	w->reused = false;
