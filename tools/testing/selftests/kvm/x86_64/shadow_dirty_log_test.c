@@ -46,6 +46,16 @@
  * foreign mode hands the harvest's walk that neighbour).  That vCPU must
  * take no page fault after its first pass.
  *
+ * -f N: instead, N episodes of one vCPU writing one page in a tight loop,
+ * through the translation it has cached: the host harvests (the harvest
+ * write-protects the page), reads the page, waits 200 microseconds and
+ * moves the vCPU on to the next page; when the vCPU says it has, the host
+ * harvests again and reads the page once more.  A change between the two
+ * reads was written after the first harvest returned: it must have
+ * faulted, and the second log must name the page.  A harvest that did not
+ * flush the TLBs would leave the vCPU writing through its writable
+ * translation, unmarked, until its next exit.
+ *
  * The host numbers its harvests (odd while one runs) in guest memory, so
  * that the vCPUs time apart the writes that overlapped a harvest: the
  * faults that would wait for mmu_lock if the harvest took it.
@@ -102,6 +112,8 @@ static uint64_t harvest_seq;
 static uint64_t guest_writes[MAX_VCPUS];
 static uint64_t guest_lat[MAX_VCPUS][LAT_BUCKETS];
 static uint64_t guest_lat_harvest[MAX_VCPUS][LAT_BUCKETS];
+/* -f: the episodes; host to guest, the episode to move to; guest to host, its episode. */
+static uint64_t flush_episodes, flush_move, flush_at;
 /* -g: the vCPUs wait on these while the host harvests. */
 static sem_t idle_done, idle_go;
 
@@ -147,12 +159,30 @@ static void guest_neighbours(void)
 	GUEST_DONE();
 }
 
+/* -f's vCPU: each episode, one page written until the host moves it on. */
+static void guest_flush(void)
+{
+	uint64_t e, n = 0, *page;
+
+	for (e = 0; e < flush_episodes; e++) {
+		page = (uint64_t *)page_gva(e % nr_pages, 0);
+		WRITE_ONCE(flush_at, e);
+		while (READ_ONCE(flush_move) <= e)
+			WRITE_ONCE(*page, ++n);
+	}
+	guest_writes[0] = n;
+	WRITE_ONCE(flush_at, e);
+	GUEST_DONE();
+}
+
 static void guest_code(uint64_t id)
 {
 	uint64_t n = 0, pass, p, b, *pte;
 
 	if (id == nr_vcpus)
 		guest_neighbours();
+	if (flush_episodes)
+		guest_flush();
 
 	for (pass = 0;; pass++) {
 		if (idle_rounds && pass) {
@@ -268,6 +298,50 @@ static void harvest(struct kvm_vm *vm, unsigned long *map, bool clear,
 	*cpu_us = (c1.tv_sec - c0.tv_sec) * 1e6 + (c1.tv_nsec - c0.tv_nsec) / 1e3;
 }
 
+/* -f: the episodes, with the vCPU writing one page through its TLB. */
+static void harvest_flush(struct kvm_vm *vm, bool clear, uint64_t *seq)
+{
+	unsigned long *map = calloc(nr_pages / 64, sizeof(*map));
+	uint64_t *at = addr_gva2hva(vm, (vm_vaddr_t)&flush_at);
+	uint64_t *move = addr_gva2hva(vm, (vm_vaddr_t)&flush_move);
+	uint8_t *mem = addr_gpa2hva(vm, GPA);
+	uint64_t e, p, v, late = 0, lost = 0;
+	double us, cpu_us;
+
+	TEST_ASSERT(map, "calloc");
+	for (e = 0; e < flush_episodes; e++) {
+		uint64_t *page;
+
+		p = e % nr_pages;
+		page = (uint64_t *)(mem + p * PG_SIZE_4K);
+		while (READ_ONCE(*at) != e)
+			usleep(10);
+		/* Long enough for a write fault, and for a timer exit to pass. */
+		usleep(1000);
+		harvest(vm, map, clear, seq, &us, &cpu_us);
+		v = READ_ONCE(*page);
+		usleep(200);
+		WRITE_ONCE(*move, e + 1);
+		while (READ_ONCE(*at) != e + 1)
+			usleep(10);
+		harvest(vm, map, clear, seq, &us, &cpu_us);
+		if (READ_ONCE(*page) == v)
+			continue;
+		late++;
+		if (!bit(map, p)) {
+			if (lost < 10)
+				pr_info("lost: page %lu written after episode %lu's harvest, not in the next log\n",
+					p, e);
+			lost++;
+		}
+	}
+	pr_info("episodes: %lu, with writes after the harvest: %lu, lost: %lu\n",
+		flush_episodes, late, lost);
+	TEST_ASSERT(late > 0, "no write after a harvest: the race was not run");
+	TEST_ASSERT(!lost, "%lu dirty pages lost", lost);
+	free(map);
+}
+
 /*
  * -g: each round, every vCPU writes each of its pages, stops and waits;
  * the host harvests, and the log must name every page.
@@ -305,7 +379,7 @@ static double now_stopped;
 static void help(const char *name)
 {
 	printf("usage: %s [-v vcpus] [-p pages] [-a aliases] [-b burst] [-r rounds]\n"
-	       "       [-t interval_us] [-g rounds] [-c] [-s] [-n] [-l 0|1]\n"
+	       "       [-t interval_us] [-g rounds | -f episodes] [-c] [-s] [-n] [-l 0|1]\n"
 	       "       [-i pct -M modes]\n"
 	       "       [-d delay_us] [-E counter,...]\n", name);
 	exit(KSFT_SKIP);
@@ -435,7 +509,7 @@ int main(int argc, char *argv[])
 	int b;
 	struct kvm_vm *vm;
 
-	while ((opt = getopt(argc, argv, "v:p:a:b:r:t:g:csnl:i:M:d:E:h")) != -1) {
+	while ((opt = getopt(argc, argv, "v:p:a:b:r:t:g:f:csnl:i:M:d:E:h")) != -1) {
 		switch (opt) {
 		case 'v':
 			nr_vcpus = atoi_positive("vCPUs", optarg);
@@ -460,6 +534,9 @@ int main(int argc, char *argv[])
 			break;
 		case 'c':
 			clear = true;
+			break;
+		case 'f':
+			flush_episodes = atoi_positive("-f", optarg);
 			break;
 		case 's':
 			sync_ptes = 1;
@@ -492,6 +569,9 @@ int main(int argc, char *argv[])
 		    MAX_VCPUS - (int)neighbours);
 	TEST_ASSERT(!neighbours || (!sync_ptes && !idle_rounds),
 		    "-n goes with neither -s nor -g");
+	TEST_ASSERT(!flush_episodes ||
+		    (nr_vcpus == 1 && !nr_aliases && !sync_ptes && !idle_rounds && !neighbours),
+		    "-f goes with -v 1 and none of -a, -s, -g, -n");
 	TEST_ASSERT(nr_pages % 512 == 0, "-p: a multiple of 512 pages");
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) || !clear);
 	__TEST_REQUIRE(!inject || fail_lockless_age_present(),
@@ -537,6 +617,7 @@ int main(int argc, char *argv[])
 	sync_global_to_guest(vm, burst);
 	sync_global_to_guest(vm, idle_rounds);
 	sync_global_to_guest(vm, neighbours);
+	sync_global_to_guest(vm, flush_episodes);
 	for (i = 0; i < (uint64_t)nr_names; i++)
 		before[i] = read_counter(vm, names[i]);
 
@@ -549,7 +630,8 @@ int main(int argc, char *argv[])
 	pr_info("%lu vCPUs writing %lu pages (%lu SPTEs each), %s, %lu rounds%s, write-protect %s mmu_lock%s\n",
 		nr_vcpus, nr_pages,
 		nr_aliases + 1, clear ? "KVM_CLEAR_DIRTY_LOG" : "KVM_GET_DIRTY_LOG",
-		idle_rounds ?: rounds, idle_rounds ? " (vCPUs stopped)" : "",
+		flush_episodes ?: idle_rounds ?: rounds,
+		flush_episodes ? " (one page each, -f)" : idle_rounds ? " (vCPUs stopped)" : "",
 		lockless ? "without" : "under",
 		sync_ptes ? ", PTEs rewritten" : "");
 	t0 = now();
@@ -565,7 +647,11 @@ int main(int argc, char *argv[])
 		/* Counted until the vCPUs are stopped (harvest_while_writing()). */
 		neighbour_faults = vcpu_stat(neighbour_stats_fd, "pf_taken");
 	}
-	if (idle_rounds) {
+	if (flush_episodes) {
+		harvest_flush(vm, clear, seq);
+		pthread_join(threads[0], NULL);
+		t1 = now();
+	} else if (idle_rounds) {
 		harvest_idle(vm, clear, seq);
 		for (i = 0; i < nr_vcpus; i++)
 			pthread_join(threads[i], NULL);
