@@ -234,28 +234,6 @@ kvm_selftests_tdp() {
 	return $rc
 }
 
-# The lock-bit comparison arm (harness/arms/bitlock, issue 34), which make
-# kvm-bench times against the series, passes the aging correctness tests
-# the series passes (@bitcheck), under shadow paging; shadow_aging_test
-# asserts that its rmaps were walked without mmu_lock.  It shares
-# build/kvm with the series (an incremental build each way): the series
-# is built back for whatever runs next.
-kvm_bitlock_check() {
-	local img rc=0
-	bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || return 1
-	img=$(bash "$HARNESS/build-kvm.sh" bitlock) || return 1
-	bash "$HARNESS/boot-kvm-selftests.sh" "$img" bitlock-check bitcheck \
-		>"$LOGS/kvm-bitlock.results" || rc=1
-	cat "$LOGS/kvm-bitlock.results"
-	grep -aE '\] (lockless aging|rounds|aging |khugepaged|reclaim)' \
-		"$BUILD/kvm-run/bitlock-check.log" | sed 's/^.*\] //'
-	require_pass "$LOGS/kvm-bitlock.results" x86_64/shadow_aging_test \
-		x86_64/khugepaged_young_test x86_64/reclaim_young_test || rc=1
-	! grep -Ev ' (PASS|SKIP) ' "$LOGS/kvm-bitlock.results" || rc=1
-	bash "$HARNESS/build-kvm.sh" converted >/dev/null || rc=1
-	return $rc
-}
-
 # The harness's own scripts: shellcheck's warnings and errors.
 shellcheck_harness() {
 	apt_need shellcheck
@@ -312,8 +290,6 @@ if [ $failed -eq 0 ]; then
 	step_bg -s '^(ok|FAIL) .*-plain|^FAIL|^litmus:' lkmm-litmus-herd7 bash "$HARNESS/litmus.sh"
 	step -s "$MUTANT_LINES|not logged" kvm-mutant bash "$HARNESS/check-kvm-mutants.sh"
 	step_wait
-	step -s " (PASS|SKIP|FAIL|TIMEOUT|MISSING)|lockless aging|did not pass" \
-		kvm-bitlock-arm kvm_bitlock_check
 	step sparse-w1-x86_64 sparse_w1 x86_64 x86_64_defconfig
 	step sparse-w1-i386 sparse_w1 i386 i386_defconfig
 	step htmldocs-core-api htmldocs
@@ -325,6 +301,8 @@ if [ $failed -eq 0 ]; then
 		weak-memory-adversary bash "$HARNESS/weak.sh"
 	step -s "^  |^footprint:|^llist|^one|$MUTANT_LINES|FAIL" \
 		writer-footprint bash "$HARNESS/footprint.sh"
+	# The lock-bit comparison arm's correctness boot (@bitcheck) runs in
+	# make kvm-bench, which stops before timing the arm if it fails.
 	# The SMP torture under KCSAN (a KCSAN kernel build, 8 minutes here)
 	# runs in make torture, with KASAN and the KVM boots under both: the
 	# gate would not fit in an hour with it.
