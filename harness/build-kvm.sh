@@ -94,11 +94,15 @@ elif [ "$which" = bitlock ]; then
 	checkout_arm bitlock
 fi
 log "building $which bzImage (build/kvm${variant:+-$variant}, $(git -C "$SRC" describe --all --always HEAD))"
-# KVM_ONLY=1, for an edit of KVM's modules alone on a tree built before:
-# the modules, without the walk of vmlinux's tree.
-targets=(bzImage modules)
-[ "${KVM_ONLY:-0}" = 1 ] && [ -f "$out/arch/x86/boot/bzImage" ] && targets=(modules)
-make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig "${targets[@]}" >&2
+# KVM_ONLY=1, for an edit of KVM's modules alone on a tree built and
+# configured before: KVM's modules as single targets, without olddefconfig
+# or the walk of the whole tree for modules (8 s instead of 17 s after an
+# edit of mmu.c).
+if [ "${KVM_ONLY:-0}" = 1 ] && [ -f "$out/arch/x86/boot/bzImage" ]; then
+	make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" "${KVM_MODULES[@]}" >&2
+else
+	make -s -C "$tree" O="$out" ARCH=x86_64 -j"$JOBS" olddefconfig bzImage modules >&2
+fi
 copy_kvm_modules "$out" "$out/arch/x86/boot"
 # Kernels other than the series' share its build directory: keep a copy.
 if [ "$which" != converted ]; then

@@ -17,7 +17,9 @@
 # missing, or KVM did not load, reads NOT JUDGED and fails the run.  KVM is
 # built as modules, so a mutant of arch/x86/kvm/ or virt/kvm/ rebuilds KVM's
 # modules alone (KVM_ONLY=1 build-kvm.sh converted), and the boot loads them
-# with the kernel's kvm.* and kvm_amd.* parameters.
+# with the kernel's kvm.* and kvm_amd.* parameters.  Each mutant's kernel
+# and modules are copied to build/kvm-mutants/NAME and booted from there
+# while the next mutant builds (run_mutants' mutant_snapshot).
 #   check-kvm-mutants.sh [--all] [NAME...]
 . "$(dirname "$0")/common.sh"
 
@@ -25,13 +27,26 @@
 
 bash "$HARNESS/build-kvm-selftests.sh" >/dev/null || die "cannot build the KVM selftests (bash harness/build-kvm-selftests.sh)"
 
+# kvm_only FILE: true if the mutant is of KVM's modules alone.
+kvm_only() {
+	case $(sed -n 's/^file: *//p' "$1") in arch/x86/kvm/* | virt/kvm/*) ;; *) return 1 ;; esac
+}
+
 mutant_apply() {
-	local f ko=0
+	local ko=0
 	python3 "$HARNESS/mutate.py" "$1" "$SRC" || return 1
 	# A mutant of KVM's modules rebuilds only them.
-	f=$(sed -n 's/^file: *//p' "$1")
-	case $f in arch/x86/kvm/* | virt/kvm/*) ko=1 ;; esac
+	kvm_only "$1" && ko=1
 	KVM_ONLY=$ko bash "$HARNESS/build-kvm.sh" converted >/dev/null
+}
+
+# The mutant's kernel and modules, booted while the next mutant builds.
+mutant_snapshot() {
+	local dir
+	dir=$BUILD/kvm-mutants/$(basename "$1" .mut)
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$BUILD"/kvm/arch/x86/boot/{bzImage,*.ko} "$dir/"
 }
 
 mutant_test() {
@@ -42,9 +57,10 @@ mutant_test() {
 	log=$BUILD/kvm-run/mutant-$name.log
 	AB_REPS=1 BOOT_APPEND="$(mutant_field "$1" append)" \
 		KVM_MMU="$(mutant_field "$1" mmu | grep . || echo shadow)" \
-		bash "$HARNESS/boot-kvm-selftests.sh" "$BUILD/kvm/arch/x86/boot/bzImage" \
+		bash "$HARNESS/boot-kvm-selftests.sh" "$BUILD/kvm-mutants/$name/bzImage" \
 		"mutant-$name" "$(mutant_field "$1" set | grep . || echo ab)" \
 		>"$BUILD/kvm-run/mutant-$name.results" || true
+	rm -rf "$BUILD/kvm-mutants/$name"
 	res=$(awk -v t="$test" '$1 == t { print $2 }' "$BUILD/kvm-run/mutant-$name.results" |
 		head -n 1)
 	# A kernel problem (BUG, WARNING, KASAN) in the log fails the boot: that
@@ -73,6 +89,13 @@ mutant_test() {
 
 mutant_restore() { git -C "$SRC" checkout -q -- arch include lib virt; }
 
+# Mutants of KVM's modules first: one of vmlinux leaves a kernel with its
+# bug in it after mutant_restore, which a rebuild of the modules alone
+# would boot; the full build at the end puts it right.
+if [ $# = 0 ]; then
+	for m in "$HARNESS"/mutants/kvm/*.mut; do kvm_only "$m" && set -- "$@" "$(basename "$m" .mut)"; done
+	for m in "$HARNESS"/mutants/kvm/*.mut; do kvm_only "$m" || set -- "$@" "$(basename "$m" .mut)"; done
+fi
 rc=0
 run_mutants kvm "$@" || rc=1
 # Leave the converted kernel built as the series has it.

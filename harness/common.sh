@@ -235,6 +235,11 @@ kconfig_opts() {
 #                        (nothing ran that judges the mutant)
 #   mutant_restore FILE  put the tree back; run after each mutant, and by a
 #                        trap if the script dies in the middle of one
+# and may define
+#   mutant_snapshot FILE keep what mutant_apply built where mutant_test
+#                        finds it (then the tree is put back at once, and
+#                        mutant_test runs in the background while the next
+#                        mutant builds: a boot overlaps a build)
 # and calls run_mutants FAMILY [NAME...] (default: every mutant).  A mutant
 # marked "# survives: REASON" is a known gap (no test kills it yet) or an
 # equivalent mutant: it is listed as SURVIVING with its reason and not run,
@@ -260,14 +265,37 @@ mutant_survives() {
 	     on { sub(/^# */, " "); printf "%s", $0 }' "$1"
 }
 
+# mutant_verdict NAME STATUS WHAT: the line for a mutant mutant_test judged
+# (STATUS is its status); false unless the mutant was killed.
+mutant_verdict() {
+	case $2 in
+	0) echo "SURVIVED: $1: $3"; return 1 ;;
+	1) echo "killed: $1: $3" ;;
+	*) echo "NOT JUDGED: $1: $3"; return 1 ;;
+	esac
+}
+
+# mutant_collect: wait for the mutant whose test runs in the background (a
+# family with mutant_snapshot) and print its line; false unless killed.
+mutant_collect() {
+	local name=${MUTANT_BG:-}
+	[ -n "$name" ] || return 0
+	MUTANT_BG=
+	wait "$MUTANT_BG_PID"
+	mutant_verdict "$name" "$(cat "$MUTANT_BG_DIR/status" 2>/dev/null || echo 2)" \
+		"$(cat "$MUTANT_BG_DIR/what" 2>/dev/null)"
+}
+
 run_mutants() {
-	local family=$1 m name what reason verdict rc=0 files=()
+	local family=$1 m name what reason verdict rc=0 files=() piped=0
 	shift
 	if [ $# -gt 0 ]; then
 		for name in "$@"; do files+=("$HARNESS/mutants/$family/$name.mut"); done
 	else
 		files=("$HARNESS/mutants/$family"/*.mut)
 	fi
+	declare -F mutant_snapshot >/dev/null && piped=1
+	MUTANT_BG='' MUTANT_BG_DIR=$(mktemp -d)
 	for m in "${files[@]}"; do
 		[ -f "$m" ] || die "no mutant $m"
 		name=$(basename "$m" .mut)
@@ -278,21 +306,31 @@ run_mutants() {
 		fi
 		# shellcheck disable=SC2064 # the file is fixed now, on purpose
 		trap "mutant_restore '$m'" EXIT
-		if what=$(mutant_apply "$m" 2>&1); then
-			verdict=0
-			what=$(mutant_test "$m") || verdict=$?
-			case $verdict in
-			0) echo "SURVIVED: $name: $what"; rc=1 ;;
-			1) echo "killed: $name: $what" ;;
-			*) echo "NOT JUDGED: $name: $what"; rc=1 ;;
-			esac
-		else
+		if ! what=$(mutant_apply "$m" 2>&1); then
 			echo "does not apply: $name: $(tail -n 3 <<<"$what" | tr '\n' ' ')"
 			rc=1
+		elif [ $piped = 1 ]; then
+			mutant_snapshot "$m"
+			mutant_restore "$m"
+			trap - EXIT
+			mutant_collect || rc=1
+			rm -f "$MUTANT_BG_DIR"/{what,status}
+			(
+				mutant_test "$m" >"$MUTANT_BG_DIR/what"
+				echo $? >"$MUTANT_BG_DIR/status"
+			) &
+			MUTANT_BG=$name MUTANT_BG_PID=$!
+			continue
+		else
+			verdict=0
+			what=$(mutant_test "$m") || verdict=$?
+			mutant_verdict "$name" $verdict "$what" || rc=1
 		fi
 		mutant_restore "$m"
 		trap - EXIT
 	done
+	mutant_collect || rc=1
+	rm -rf "$MUTANT_BG_DIR"
 	return $rc
 }
 
