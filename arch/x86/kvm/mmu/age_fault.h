@@ -183,14 +183,15 @@ static void kvm_age_fault_drop(struct kvm_age_rmap_walk *w, u64 *sptep)
 	 * Checked again under the lock: the SPTE may have changed since the
 	 * visitor's check (a huge SPTE split into a page table, another gfn's
 	 * SPTE written into the slot), and only a leaf of this rmap may be
-	 * dropped from it.
+	 * dropped from it.  A present SPTE that is not is a refusal; one
+	 * zapped meanwhile is not.
 	 */
 	if (is_shadow_present_pte(*sptep) && is_last_spte(*sptep, w->level) &&
 	    kvm_age_spte_is_ours(w, sptep)) {
 		drop_spte(w->kvm, sptep);
 		kvm_flush_remote_tlbs(w->kvm);
 		kvm_age_fault_count_drop();
-	} else {
+	} else if (is_shadow_present_pte(*sptep)) {
 		atomic_inc(&kvm_age_fault_drops_refused);
 	}
 	write_unlock(&w->kvm->mmu_lock);
