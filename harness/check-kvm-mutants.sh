@@ -32,12 +32,17 @@ kvm_only() {
 	case $(sed -n 's/^file: *//p' "$1") in arch/x86/kvm/* | virt/kvm/*) ;; *) return 1 ;; esac
 }
 
+# Set while build/kvm's vmlinux has a mutant in it that the tree no longer
+# has (a mutant of vmlinux, restored): the next build must be a full one.
+VMLINUX_MUTATED=$BUILD/kvm/.vmlinux-mutated
+
 mutant_apply() {
 	local ko=0
 	python3 "$HARNESS/mutate.py" "$1" "$SRC" || return 1
-	# A mutant of KVM's modules rebuilds only them.
-	kvm_only "$1" && ko=1
-	KVM_ONLY=$ko bash "$HARNESS/build-kvm.sh" converted >/dev/null
+	# A mutant of KVM's modules rebuilds only them, on a clean vmlinux.
+	kvm_only "$1" && [ ! -e "$VMLINUX_MUTATED" ] && ko=1
+	KVM_ONLY=$ko bash "$HARNESS/build-kvm.sh" converted >/dev/null || return 1
+	if kvm_only "$1"; then rm -f "$VMLINUX_MUTATED"; else touch "$VMLINUX_MUTATED"; fi
 }
 
 # The mutant's kernel and modules, booted while the next mutant builds.
@@ -89,9 +94,9 @@ mutant_test() {
 
 mutant_restore() { git -C "$SRC" checkout -q -- arch include lib virt; }
 
-# Mutants of KVM's modules first: one of vmlinux leaves a kernel with its
-# bug in it after mutant_restore, which a rebuild of the modules alone
-# would boot; the full build at the end puts it right.
+# Mutants of KVM's modules first: after one of vmlinux, the next mutant
+# needs a full build (VMLINUX_MUTATED), and the full build at the end
+# does that for the last.
 if [ $# = 0 ]; then
 	for m in "$HARNESS"/mutants/kvm/*.mut; do kvm_only "$m" && set -- "$@" "$(basename "$m" .mut)"; done
 	for m in "$HARNESS"/mutants/kvm/*.mut; do kvm_only "$m" || set -- "$@" "$(basename "$m" .mut)"; done
@@ -99,5 +104,9 @@ fi
 rc=0
 run_mutants kvm "$@" || rc=1
 # Leave the converted kernel built as the series has it.
-bash "$HARNESS/build-kvm.sh" converted >/dev/null || rc=1
+if bash "$HARNESS/build-kvm.sh" converted >/dev/null; then
+	rm -f "$VMLINUX_MUTATED"
+else
+	rc=1
+fi
 exit $rc
