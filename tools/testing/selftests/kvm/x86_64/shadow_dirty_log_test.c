@@ -114,8 +114,13 @@ static uint64_t guest_lat[MAX_VCPUS][LAT_BUCKETS];
 static uint64_t guest_lat_harvest[MAX_VCPUS][LAT_BUCKETS];
 /* -f: the episodes; host to guest, the episode to move to; guest to host, its episode. */
 static uint64_t flush_episodes, flush_move, flush_at;
-/* -g: the vCPUs wait on these while the host harvests. */
-static sem_t idle_done, idle_go;
+/*
+ * -g: the vCPUs wait on these while the host harvests, each on its own
+ * idle_go: with one for all, a vCPU quick to stop again could take another
+ * vCPU's go, and that vCPU would miss a round (its pages unwritten, read as
+ * lost) or, at the end, wait forever.
+ */
+static sem_t idle_done, idle_go[MAX_VCPUS];
 
 /* The GVA of alias @a of page @p; alias 0 is the page's own address. */
 static uint64_t page_gva(uint64_t p, uint64_t a)
@@ -220,7 +225,8 @@ static void *vcpu_thread(void *arg)
 		case UCALL_DONE:
 			return NULL;
 		case UCALL_SYNC:
-			TEST_ASSERT(!sem_post(&idle_done) && !sem_wait(&idle_go),
+			TEST_ASSERT(!sem_post(&idle_done) &&
+				    !sem_wait(&idle_go[vcpu->id]),
 				    "sem_post/sem_wait");
 			break;
 		case UCALL_ABORT:
@@ -361,7 +367,7 @@ static void harvest_idle(struct kvm_vm *vm, bool clear, uint64_t *seq)
 		for (p = 0; p < nr_pages; p++)
 			lost += !bit(map, p);
 		for (i = 0; i < nr_vcpus; i++)
-			TEST_ASSERT(!sem_post(&idle_go), "sem_post");
+			TEST_ASSERT(!sem_post(&idle_go[i]), "sem_post");
 	}
 	pr_info("harvests with the vCPUs stopped: %lu, elapsed p50 %.1f us, min %.1f us; CPU p50 %.1f us, min %.1f us\n",
 		idle_rounds, pct(us, idle_rounds, 50), pct(us, idle_rounds, 0),
@@ -624,8 +630,9 @@ int main(int argc, char *argv[])
 	tsc_khz = __vcpu_ioctl(vcpus[0], KVM_GET_TSC_KHZ, NULL);
 	TEST_ASSERT(tsc_khz > 0 && tsc_khz < 100000000, "KVM_GET_TSC_KHZ failed");
 	seq = addr_gva2hva(vm, (vm_vaddr_t)&harvest_seq);
-	TEST_ASSERT(!sem_init(&idle_done, 0, 0) && !sem_init(&idle_go, 0, 0),
-		    "sem_init");
+	TEST_ASSERT(!sem_init(&idle_done, 0, 0), "sem_init");
+	for (i = 0; i < nr_vcpus; i++)
+		TEST_ASSERT(!sem_init(&idle_go[i], 0, 0), "sem_init");
 
 	pr_info("%lu vCPUs writing %lu pages (%lu SPTEs each), %s, %lu rounds%s, write-protect %s mmu_lock%s\n",
 		nr_vcpus, nr_pages,
